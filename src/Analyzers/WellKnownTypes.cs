@@ -1,0 +1,101 @@
+using System.Runtime.CompilerServices;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+
+namespace ServerErrors.Analyzers;
+
+/// <summary>Types the rules look for, by metadata name; see <see cref="WellKnownTypes"/>.</summary>
+internal enum WellKnownType
+{
+    // Hosting
+    Microsoft_Extensions_Hosting_IHostEnvironment,
+    Microsoft_AspNetCore_Hosting_IWebHostEnvironment,
+    Microsoft_AspNetCore_Hosting_IHostingEnvironment,
+    Microsoft_AspNetCore_Builder_WebApplication,
+    Microsoft_AspNetCore_Builder_WebApplicationBuilder,
+    Microsoft_AspNetCore_Builder_IApplicationBuilder,
+
+    // Detailed errors (SE1002)
+    Microsoft_AspNetCore_Builder_DeveloperExceptionPageExtensions,
+    Microsoft_AspNetCore_SignalR_HubOptions,
+    Grpc_AspNetCore_Server_GrpcServiceOptions,
+}
+
+/// <summary>
+/// Symbols resolved at most once per compilation and shared by every analyzer of the package.
+/// Lookups are lazy so that a rule pays only for the types it asks for.
+/// </summary>
+internal sealed class WellKnownTypes
+{
+    private static readonly ConditionalWeakTable<Compilation, WellKnownTypes> Cache = new();
+    private static readonly string[] MetadataNames = CreateMetadataNames();
+
+    private static readonly object Unresolved = new();
+
+    private readonly Compilation _compilation;
+    private readonly object?[] _symbols = new object?[MetadataNames.Length];
+
+    private WellKnownTypes(Compilation compilation) => _compilation = compilation;
+
+    public static WellKnownTypes Get(Compilation compilation) => Cache.GetValue(compilation, static c => new WellKnownTypes(c));
+
+    /// <summary>The type, or null when the compilation does not reference it.</summary>
+    public INamedTypeSymbol? Get(WellKnownType type)
+    {
+        var index = (int)type;
+        var value = Volatile.Read(ref _symbols[index]);
+        if (value is null)
+        {
+            value = (object?)_compilation.GetTypeByMetadataName(MetadataNames[index]) ?? Unresolved;
+            Volatile.Write(ref _symbols[index], value);
+        }
+
+        return value as INamedTypeSymbol;
+    }
+
+    /// <summary>True when <paramref name="type"/> is, derives from or implements the well-known type.</summary>
+    public bool IsA(ITypeSymbol? type, WellKnownType wellKnown)
+    {
+        var target = Get(wellKnown);
+        if (type is null || target is null)
+        {
+            return false;
+        }
+
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, target))
+            {
+                return true;
+            }
+        }
+
+        if (target.TypeKind == TypeKind.Interface)
+        {
+            foreach (var implemented in type.AllInterfaces)
+            {
+                if (SymbolEqualityComparer.Default.Equals(implemented.OriginalDefinition, target))
+                {
+                    return true;
+                }
+            }
+
+            return type.TypeKind == TypeKind.Interface && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, target);
+        }
+
+        return false;
+    }
+
+    private static string[] CreateMetadataNames()
+    {
+        // Enum member names encode the metadata name: '_' separates namespace parts, "__N" a generic arity.
+        var members = (WellKnownType[])System.Enum.GetValues(typeof(WellKnownType));
+        var names = new string[members.Length];
+        foreach (var member in members)
+        {
+            names[(int)member] = member.ToString().Replace("__", "`").Replace('_', '.');
+        }
+
+        return names;
+    }
+}

@@ -1,0 +1,197 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+using ServerErrors.Analyzers.CodeFixes.Shared;
+using ServerErrors.Analyzers.Server;
+
+namespace ServerErrors.Analyzers.CodeFixes.Server;
+
+/// <summary>SE1002: wrap <c>UseDeveloperExceptionPage()</c> in an IsDevelopment() check; make EnableDetailedErrors follow it.</summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DetailedErrorsOutsideDevelopmentCodeFix)), Shared]
+public sealed class DetailedErrorsOutsideDevelopmentCodeFix : CodeFixProvider
+{
+    internal const string WrapKey = "SE1002.WrapInIsDevelopment";
+    internal const string AssignKey = "SE1002.AssignIsDevelopment";
+
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } =
+        ImmutableArray.Create(Descriptors.SE1002_DetailedErrorsOutsideDevelopment.Id);
+
+    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is not CompilationUnitSyntax)
+        {
+            return;
+        }
+
+        var diagnostic = context.Diagnostics[0];
+        var node = root.FindNode(diagnostic.Location.SourceSpan);
+        diagnostic.Properties.TryGetValue(DetailedErrorsOutsideDevelopmentAnalyzer.KindKey, out var kind);
+
+        if (kind == DetailedErrorsOutsideDevelopmentAnalyzer.KindDetailedErrors
+            && node.FirstAncestorOrSelf<AssignmentExpressionSyntax>() is { } assignment)
+        {
+            context.RegisterCodeFix(
+                CodeAction.Create("Enable detailed errors only in Development", c => AssignIsDevelopmentAsync(context.Document, assignment, c), AssignKey),
+                diagnostic);
+        }
+        else if (kind == DetailedErrorsOutsideDevelopmentAnalyzer.KindDeveloperExceptionPage
+            && node.FirstAncestorOrSelf<InvocationExpressionSyntax>() is { Expression: MemberAccessExpressionSyntax } invocation
+            && WrapTarget.Find(invocation) is { } target)
+        {
+            context.RegisterCodeFix(
+                CodeAction.Create("Use the developer exception page only in Development", c => WrapAsync(context.Document, invocation, target, c), WrapKey),
+                diagnostic);
+        }
+    }
+
+    private static async Task<Document> AssignIsDevelopmentAsync(Document document, AssignmentExpressionSyntax assignment, CancellationToken cancellationToken)
+    {
+        var model = (await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false))!;
+        var root = (CompilationUnitSyntax)(await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
+        var environment = HostEnvironmentLocator.Find(model, assignment);
+
+        ExpressionSyntax value = environment is { } env
+            ? env.IsDevelopmentCall()
+            : SyntaxFactory.LiteralExpression(SyntaxKind.FalseLiteralExpression);
+        var newRoot = root.ReplaceNode(assignment.Right, value.WithTriviaFrom(assignment.Right));
+        newRoot = AddExtensionImport(model, assignment.SpanStart, environment, newRoot);
+        return document.WithSyntaxRoot(newRoot);
+    }
+
+    private static async Task<Document> WrapAsync(Document document, InvocationExpressionSyntax invocation, WrapTarget target, CancellationToken cancellationToken)
+    {
+        var model = (await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false))!;
+        var root = (CompilationUnitSyntax)(await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
+        var receiver = ((MemberAccessExpressionSyntax)invocation.Expression).Expression;
+        var environment = HostEnvironmentLocator.Find(model, invocation, receiver);
+
+        var condition = environment is { } env
+            ? env.IsDevelopmentCall()
+            : ResolveFromServices(receiver);
+
+        var statement = target.Statement;
+        var call = SyntaxFactory.ExpressionStatement(invocation.WithoutTrivia());
+        var ifStatement = SyntaxFactory.IfStatement(condition, SyntaxFactory.Block(call))
+            .WithAdditionalAnnotations(Formatter.Annotation);
+
+        SyntaxNode newRoot;
+        if (target.IsChained)
+        {
+            // `app.UseDeveloperExceptionPage().UseX();` → the guarded call, then `app.UseX();`.
+            var rest = statement.ReplaceNode(invocation, receiver.WithoutTrivia());
+            newRoot = ReplaceStatement(root, statement, ifStatement.WithLeadingTrivia(statement.GetLeadingTrivia()), rest.WithLeadingTrivia(SyntaxFactory.ElasticMarker));
+        }
+        else
+        {
+            newRoot = ReplaceStatement(root, statement, ifStatement.WithTriviaFrom(statement));
+        }
+
+        var unit = (CompilationUnitSyntax)newRoot;
+        if (environment is null)
+        {
+            var position = invocation.SpanStart;
+            unit = Imports.AddIfMissing(unit, model, position, "Microsoft.AspNetCore.Hosting", "IWebHostEnvironment");
+            unit = Imports.AddIfMissing(unit, model, position, "Microsoft.Extensions.DependencyInjection", "ServiceProviderServiceExtensions");
+            unit = Imports.AddIfMissing(unit, model, position, "Microsoft.Extensions.Hosting", "HostEnvironmentEnvExtensions");
+        }
+        else
+        {
+            unit = AddExtensionImport(model, invocation.SpanStart, environment, unit);
+        }
+
+        return document.WithSyntaxRoot(unit);
+    }
+
+    private static SyntaxNode ReplaceStatement(CompilationUnitSyntax root, StatementSyntax statement, params StatementSyntax[] replacements)
+    {
+        // Top-level statements live inside GlobalStatementSyntax nodes.
+        if (statement.Parent is GlobalStatementSyntax global)
+        {
+            var globals = new SyntaxNode[replacements.Length];
+            for (var i = 0; i < replacements.Length; i++)
+            {
+                globals[i] = SyntaxFactory.GlobalStatement(replacements[i]);
+            }
+
+            return root.ReplaceNode(global, globals);
+        }
+
+        if (statement.Parent is BlockSyntax or SwitchSectionSyntax)
+        {
+            return root.ReplaceNode(statement, replacements);
+        }
+
+        // An embedded statement (`else app.UseDeveloperExceptionPage();`) becomes a block.
+        return root.ReplaceNode(statement, SyntaxFactory.Block(replacements).WithAdditionalAnnotations(Formatter.Annotation));
+    }
+
+    // No environment in scope: ask the application's services, which always hold IWebHostEnvironment.
+    private static ExpressionSyntax ResolveFromServices(ExpressionSyntax receiver)
+        => SyntaxFactory.ParseExpression(receiver.WithoutTrivia().ToString() + ".ApplicationServices.GetRequiredService<IWebHostEnvironment>().IsDevelopment()");
+
+    private static CompilationUnitSyntax AddExtensionImport(SemanticModel model, int position, HostEnvironment? environment, SyntaxNode root)
+    {
+        var unit = (CompilationUnitSyntax)root;
+        if (environment is not { } env || Imports.Binds(model, position, env.IsDevelopmentCall()))
+        {
+            return unit;
+        }
+
+        return Imports.Add(unit, env.ExtensionNamespace);
+    }
+
+    /// <summary>The statement the fix rewrites, when the call's shape allows one.</summary>
+    private sealed class WrapTarget
+    {
+        private WrapTarget(StatementSyntax statement, bool isChained)
+        {
+            Statement = statement;
+            IsChained = isChained;
+        }
+
+        public StatementSyntax Statement { get; }
+
+        public bool IsChained { get; }
+
+        public static WrapTarget? Find(InvocationExpressionSyntax invocation)
+        {
+            if (invocation.Parent is ExpressionStatementSyntax statement)
+            {
+                return new WrapTarget(statement, isChained: false);
+            }
+
+            // Chained: the receiver must be a plain name so that splitting the chain does not evaluate it twice.
+            if (invocation.Expression is MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax }
+                && invocation.Parent is MemberAccessExpressionSyntax
+                && invocation.FirstAncestorOrSelf<StatementSyntax>() is ExpressionStatementSyntax chained
+                && IsInnermostReceiver(invocation, chained))
+            {
+                return new WrapTarget(chained, isChained: true);
+            }
+
+            return null;
+        }
+
+        private static bool IsInnermostReceiver(InvocationExpressionSyntax invocation, ExpressionStatementSyntax statement)
+        {
+            // Walk up through `.Name(...)` links only: the call must be the start of the statement's chain.
+            SyntaxNode current = invocation;
+            while (current.Parent is MemberAccessExpressionSyntax access && access.Expression == current && access.Parent is InvocationExpressionSyntax next)
+            {
+                current = next;
+            }
+
+            return current.Parent == statement;
+        }
+    }
+}

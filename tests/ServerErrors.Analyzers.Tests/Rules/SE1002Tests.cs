@@ -1,0 +1,666 @@
+using ServerErrors.Analyzers.CodeFixes.Server;
+using ServerErrors.Analyzers.Server;
+using ServerErrors.Analyzers.Tests.Verifiers;
+using Xunit;
+using Verify = ServerErrors.Analyzers.Tests.Verifiers.Verifier<
+    ServerErrors.Analyzers.Server.DetailedErrorsOutsideDevelopmentAnalyzer,
+    ServerErrors.Analyzers.CodeFixes.Server.DetailedErrorsOutsideDevelopmentCodeFix>;
+
+namespace ServerErrors.Analyzers.Tests.Rules;
+
+public class SE1002Tests
+{
+    private const string GrpcStub = """
+        namespace Grpc.AspNetCore.Server
+        {
+            public class GrpcServiceOptions
+            {
+                public bool? EnableDetailedErrors { get; set; }
+            }
+
+            public class GrpcServiceOptions<TService> : GrpcServiceOptions where TService : class
+            {
+            }
+        }
+
+        namespace Microsoft.Extensions.DependencyInjection
+        {
+            public static class GrpcServicesExtensions
+            {
+                public static IServiceCollection AddGrpc(this IServiceCollection services, System.Action<Grpc.AspNetCore.Server.GrpcServiceOptions> configure) => services;
+            }
+        }
+        """;
+
+    // ---- UseDeveloperExceptionPage: flagged forms and their fixes ----
+
+    [Fact]
+    public Task TopLevel_Unguarded_WrapsWithAppEnvironment() => Verify.VerifyCodeFixAsync(
+        """
+        var builder = WebApplication.CreateBuilder(args);
+        var app = builder.Build();
+        app.[|UseDeveloperExceptionPage()|];
+        app.Run();
+        """,
+        """
+        var builder = WebApplication.CreateBuilder(args);
+        var app = builder.Build();
+        if (app.Environment.IsDevelopment())
+        {
+            app.UseDeveloperExceptionPage();
+        }
+        app.Run();
+        """);
+
+    [Fact]
+    public Task Startup_WithEnvironmentParameter_WrapsWithParameter() => Verify.VerifyCodeFixAsync(
+        """
+        public class Startup
+        {
+            public void Configure(IApplicationBuilder app, IWebHostEnvironment env)
+            {
+                // show errors
+                app.[|UseDeveloperExceptionPage()|];
+                app.UseRouting();
+            }
+        }
+        """,
+        """
+        public class Startup
+        {
+            public void Configure(IApplicationBuilder app, IWebHostEnvironment env)
+            {
+                // show errors
+                if (env.IsDevelopment())
+                {
+                    app.UseDeveloperExceptionPage();
+                }
+                app.UseRouting();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Startup_EnvironmentField_WrapsWithField() => Verify.VerifyCodeFixAsync(
+        """
+        public class Startup
+        {
+            private readonly IHostEnvironment _environment;
+
+            public Startup(IHostEnvironment environment) => _environment = environment;
+
+            public void Configure(IApplicationBuilder app)
+            {
+                app.[|UseDeveloperExceptionPage()|];
+            }
+        }
+        """,
+        """
+        public class Startup
+        {
+            private readonly IHostEnvironment _environment;
+
+            public Startup(IHostEnvironment environment) => _environment = environment;
+
+            public void Configure(IApplicationBuilder app)
+            {
+                if (_environment.IsDevelopment())
+                {
+                    app.UseDeveloperExceptionPage();
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Startup_PrimaryConstructorParameter_WrapsWithIt() => Verify.VerifyCodeFixAsync(
+        """
+        public class Startup(IWebHostEnvironment env)
+        {
+            public void Configure(IApplicationBuilder app)
+            {
+                app.[|UseDeveloperExceptionPage()|];
+            }
+        }
+        """,
+        """
+        public class Startup(IWebHostEnvironment env)
+        {
+            public void Configure(IApplicationBuilder app)
+            {
+                if (env.IsDevelopment())
+                {
+                    app.UseDeveloperExceptionPage();
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task NoEnvironmentInScope_AsksApplicationServices() => Verify.VerifyCodeFixAsync(
+        """
+        public static class Pipeline
+        {
+            public static void Configure(IApplicationBuilder app)
+            {
+                app.[|UseDeveloperExceptionPage()|];
+            }
+        }
+        """,
+        """
+        public static class Pipeline
+        {
+            public static void Configure(IApplicationBuilder app)
+            {
+                if (app.ApplicationServices.GetRequiredService<IWebHostEnvironment>().IsDevelopment())
+                {
+                    app.UseDeveloperExceptionPage();
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task WithoutImplicitUsings_AddsTheUsingsTheFixNeeds() => new CodeFixTest<DetailedErrorsOutsideDevelopmentAnalyzer, DetailedErrorsOutsideDevelopmentCodeFix>
+    {
+        WebImplicitUsings = false,
+        TestCode = """
+            using Microsoft.AspNetCore.Builder;
+
+            public static class Pipeline
+            {
+                public static void Configure(IApplicationBuilder app)
+                {
+                    app.[|UseDeveloperExceptionPage()|];
+                }
+            }
+            """,
+        FixedCode = """
+            using Microsoft.AspNetCore.Builder;
+            using Microsoft.AspNetCore.Hosting;
+            using Microsoft.Extensions.DependencyInjection;
+            using Microsoft.Extensions.Hosting;
+
+            public static class Pipeline
+            {
+                public static void Configure(IApplicationBuilder app)
+                {
+                    if (app.ApplicationServices.GetRequiredService<IWebHostEnvironment>().IsDevelopment())
+                    {
+                        app.UseDeveloperExceptionPage();
+                    }
+                }
+            }
+            """,
+    }.RunAsync();
+
+    [Fact]
+    public Task WithoutImplicitUsings_EnvironmentParameter_AddsHostingUsing() => new CodeFixTest<DetailedErrorsOutsideDevelopmentAnalyzer, DetailedErrorsOutsideDevelopmentCodeFix>
+    {
+        WebImplicitUsings = false,
+        TestCode = """
+            using Microsoft.AspNetCore.Builder;
+            using Microsoft.AspNetCore.Hosting;
+
+            public class Startup
+            {
+                public void Configure(IApplicationBuilder app, IWebHostEnvironment env)
+                {
+                    app.[|UseDeveloperExceptionPage()|];
+                }
+            }
+            """,
+        FixedCode = """
+            using Microsoft.AspNetCore.Builder;
+            using Microsoft.AspNetCore.Hosting;
+            using Microsoft.Extensions.Hosting;
+
+            public class Startup
+            {
+                public void Configure(IApplicationBuilder app, IWebHostEnvironment env)
+                {
+                    if (env.IsDevelopment())
+                    {
+                        app.UseDeveloperExceptionPage();
+                    }
+                }
+            }
+            """,
+    }.RunAsync();
+
+    [Fact]
+    public Task InsideNegatedCheck_IsFlagged() => Verify.VerifyCodeFixAsync(
+        """
+        var app = WebApplication.Create(args);
+        if (!app.Environment.IsDevelopment())
+        {
+            app.[|UseDeveloperExceptionPage()|];
+        }
+        """,
+        """
+        var app = WebApplication.Create(args);
+        if (!app.Environment.IsDevelopment())
+        {
+            if (app.Environment.IsDevelopment())
+            {
+                app.UseDeveloperExceptionPage();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task InElseOfDevelopmentCheck_IsFlagged() => Verify.VerifyCodeFixAsync(
+        """
+        var app = WebApplication.Create(args);
+        if (app.Environment.IsDevelopment())
+            app.UseHsts();
+        else
+            app.[|UseDeveloperExceptionPage()|];
+        """,
+        """
+        var app = WebApplication.Create(args);
+        if (app.Environment.IsDevelopment())
+            app.UseHsts();
+        else
+        {
+            if (app.Environment.IsDevelopment())
+            {
+                app.UseDeveloperExceptionPage();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task UnderIsProduction_IsFlagged() => Verify.VerifyAnalyzerAsync(
+        """
+        var app = WebApplication.Create(args);
+        if (app.Environment.IsProduction())
+        {
+            app.[|UseDeveloperExceptionPage()|];
+        }
+        """);
+
+    [Fact]
+    public Task UnderIsStagingOrProductionName_IsFlagged() => Verify.VerifyAnalyzerAsync(
+        """
+        var app = WebApplication.Create(args);
+        if (app.Environment.IsStaging())
+        {
+            app.[|UseDeveloperExceptionPage()|];
+        }
+        if (app.Environment.IsEnvironment("Production"))
+        {
+            app.[|UseDeveloperExceptionPage()|];
+        }
+        """);
+
+    [Fact]
+    public Task OrWithNonDevelopmentCheck_IsFlagged() => Verify.VerifyAnalyzerAsync(
+        """
+        var app = WebApplication.Create(args);
+        var verbose = args.Length > 0;
+        if (app.Environment.IsDevelopment() || verbose)
+        {
+            app.[|UseDeveloperExceptionPage()|];
+        }
+        """);
+
+    [Fact]
+    public Task Chained_SplitsTheChain() => Verify.VerifyCodeFixAsync(
+        """
+        public class Startup
+        {
+            public void Configure(IApplicationBuilder app, IWebHostEnvironment env)
+            {
+                app.[|UseDeveloperExceptionPage()|].UseRouting();
+            }
+        }
+        """,
+        """
+        public class Startup
+        {
+            public void Configure(IApplicationBuilder app, IWebHostEnvironment env)
+            {
+                if (env.IsDevelopment())
+                {
+                    app.UseDeveloperExceptionPage();
+                }
+
+                app.UseRouting();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task WithOptions_IsFlaggedAndFixed() => Verify.VerifyCodeFixAsync(
+        """
+        var app = WebApplication.Create(args);
+        app.[|UseDeveloperExceptionPage(new DeveloperExceptionPageOptions { SourceCodeLineCount = 3 })|];
+        """,
+        """
+        var app = WebApplication.Create(args);
+        if (app.Environment.IsDevelopment())
+        {
+            app.UseDeveloperExceptionPage(new DeveloperExceptionPageOptions { SourceCodeLineCount = 3 });
+        }
+        """);
+
+    [Fact]
+    public Task FixAll_FixesEveryCallInTheFile() => Verify.VerifyCodeFixAsync(
+        """
+        public class Startup
+        {
+            public void Configure(IApplicationBuilder app, IWebHostEnvironment env)
+            {
+                app.[|UseDeveloperExceptionPage()|];
+            }
+
+            public void ConfigureStaging(IApplicationBuilder app, IWebHostEnvironment env)
+            {
+                app.[|UseDeveloperExceptionPage()|];
+            }
+
+            public void ConfigureOther(IApplicationBuilder app)
+            {
+                app.[|UseDeveloperExceptionPage()|];
+            }
+        }
+        """,
+        """
+        public class Startup
+        {
+            public void Configure(IApplicationBuilder app, IWebHostEnvironment env)
+            {
+                if (env.IsDevelopment())
+                {
+                    app.UseDeveloperExceptionPage();
+                }
+            }
+
+            public void ConfigureStaging(IApplicationBuilder app, IWebHostEnvironment env)
+            {
+                if (env.IsDevelopment())
+                {
+                    app.UseDeveloperExceptionPage();
+                }
+            }
+
+            public void ConfigureOther(IApplicationBuilder app)
+            {
+                if (app.ApplicationServices.GetRequiredService<IWebHostEnvironment>().IsDevelopment())
+                {
+                    app.UseDeveloperExceptionPage();
+                }
+            }
+        }
+        """);
+
+    // ---- UseDeveloperExceptionPage: guarded, silent ----
+
+    [Fact]
+    public Task GuardedByIsDevelopment_IsSilent() => Verify.VerifyAnalyzerAsync(
+        """
+        var app = WebApplication.Create(args);
+        if (app.Environment.IsDevelopment())
+        {
+            app.UseDeveloperExceptionPage();
+        }
+        if (app.Environment.IsDevelopment()) app.UseDeveloperExceptionPage();
+        if (app.Environment.IsDevelopment() && args.Length == 0)
+        {
+            app.UseDeveloperExceptionPage();
+        }
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+        }
+        else
+        {
+            app.UseDeveloperExceptionPage();
+        }
+        """);
+
+    [Fact]
+    public Task GuardedByEarlyReturn_IsSilent() => Verify.VerifyAnalyzerAsync(
+        """
+        public class Startup
+        {
+            public void Configure(IApplicationBuilder app, IWebHostEnvironment env)
+            {
+                if (!env.IsDevelopment())
+                {
+                    app.UseHsts();
+                    return;
+                }
+
+                app.UseDeveloperExceptionPage();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task GuardedByCustomEnvironment_IsSilent() => Verify.VerifyAnalyzerAsync(
+        """
+        var app = WebApplication.Create(args);
+        if (app.Environment.IsEnvironment("Local"))
+        {
+            app.UseDeveloperExceptionPage();
+        }
+        if (!app.Environment.IsProduction())
+        {
+            app.UseDeveloperExceptionPage();
+        }
+        """);
+
+    [Fact]
+    public Task GuardedByLocalHoldingTheCheck_IsSilent() => Verify.VerifyAnalyzerAsync(
+        """
+        var app = WebApplication.Create(args);
+        var isDevelopment = app.Environment.IsDevelopment();
+        if (isDevelopment)
+        {
+            app.UseDeveloperExceptionPage();
+        }
+        """);
+
+    [Fact]
+    public Task GuardedByTernary_IsSilent() => Verify.VerifyAnalyzerAsync(
+        """
+        var app = WebApplication.Create(args);
+        _ = app.Environment.IsDevelopment() ? app.UseDeveloperExceptionPage() : app.UseExceptionHandler("/error");
+        """);
+
+    [Fact]
+    public Task SameNamedMethodOfAnotherType_IsSilent() => Verify.VerifyAnalyzerAsync(
+        """
+        public class Fake
+        {
+            public void UseDeveloperExceptionPage() { }
+            public bool EnableDetailedErrors { get; set; }
+        }
+
+        public class Use
+        {
+            public void M(Fake f)
+            {
+                f.UseDeveloperExceptionPage();
+                f.EnableDetailedErrors = true;
+            }
+        }
+        """);
+
+    // ---- EnableDetailedErrors ----
+
+    [Fact]
+    public Task SignalR_EnableDetailedErrorsTrue_AssignsIsDevelopment() => Verify.VerifyCodeFixAsync(
+        """
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddSignalR(o => [|o.EnableDetailedErrors = true|]);
+        """,
+        """
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddSignalR(o => o.EnableDetailedErrors = builder.Environment.IsDevelopment());
+        """);
+
+    [Fact]
+    public Task SignalR_ObjectInitializer_AssignsEnvironmentParameter() => Verify.VerifyCodeFixAsync(
+        """
+        using Microsoft.AspNetCore.SignalR;
+
+        public class Setup
+        {
+            public HubOptions Create(IHostEnvironment env) => new HubOptions { [|EnableDetailedErrors = true|] };
+        }
+        """,
+        """
+        using Microsoft.AspNetCore.SignalR;
+
+        public class Setup
+        {
+            public HubOptions Create(IHostEnvironment env) => new HubOptions { EnableDetailedErrors = env.IsDevelopment() };
+        }
+        """);
+
+    [Fact]
+    public Task SignalR_NoEnvironment_AssignsFalse() => Verify.VerifyCodeFixAsync(
+        """
+        using Microsoft.AspNetCore.SignalR;
+
+        public static class Setup
+        {
+            public static void Configure(HubOptions options)
+            {
+                [|options.EnableDetailedErrors = true|];
+            }
+        }
+        """,
+        """
+        using Microsoft.AspNetCore.SignalR;
+
+        public static class Setup
+        {
+            public static void Configure(HubOptions options)
+            {
+                options.EnableDetailedErrors = false;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Grpc_EnableDetailedErrorsTrue_AssignsIsDevelopment() => new CodeFixTest<DetailedErrorsOutsideDevelopmentAnalyzer, DetailedErrorsOutsideDevelopmentCodeFix>
+    {
+        TestCode = """
+            var builder = WebApplication.CreateBuilder(args);
+            builder.Services.AddGrpc(o => [|o.EnableDetailedErrors = true|]);
+            """,
+        FixedCode = """
+            var builder = WebApplication.CreateBuilder(args);
+            builder.Services.AddGrpc(o => o.EnableDetailedErrors = builder.Environment.IsDevelopment());
+            """,
+        AdditionalSources = { GrpcStub },
+    }.RunAsync();
+
+    [Fact]
+    public Task EnableDetailedErrors_GuardedOrFalseOrFromEnvironment_IsSilent() => new AnalyzerTest<DetailedErrorsOutsideDevelopmentAnalyzer>
+    {
+        TestCode = """
+            var builder = WebApplication.CreateBuilder(args);
+            builder.Services.AddSignalR(o => o.EnableDetailedErrors = builder.Environment.IsDevelopment());
+            builder.Services.AddSignalR(o => o.EnableDetailedErrors = false);
+            builder.Services.AddGrpc(o => o.EnableDetailedErrors = builder.Environment.IsDevelopment());
+            if (builder.Environment.IsDevelopment())
+            {
+                builder.Services.AddSignalR(o => o.EnableDetailedErrors = true);
+                builder.Services.AddGrpc(o => o.EnableDetailedErrors = true);
+            }
+            """,
+        AdditionalSources = { GrpcStub },
+    }.RunAsync();
+
+    [Fact]
+    public Task Message_NamesWhatIsEnabled() => new AnalyzerTest<DetailedErrorsOutsideDevelopmentAnalyzer>
+    {
+        TestCode = """
+            var builder = WebApplication.CreateBuilder(args);
+            builder.Services.AddSignalR(o => [|o.EnableDetailedErrors = true|]);
+            var app = builder.Build();
+            app.[|UseDeveloperExceptionPage()|];
+            """,
+        ExpectedMessages = new()
+        {
+            "'EnableDetailedErrors = true' is not guarded by an IsDevelopment() check and sends exception details to clients in every environment",
+            "'UseDeveloperExceptionPage()' is not guarded by an IsDevelopment() check and sends exception details to clients in every environment",
+        },
+    }.RunAsync();
+
+    // ---- Configuration and bad input ----
+
+    [Fact]
+    public Task EditorConfigSeverityNone_Silences() => new AnalyzerTest<DetailedErrorsOutsideDevelopmentAnalyzer>
+    {
+        TestCode = """
+            var app = WebApplication.Create(args);
+            app.UseDeveloperExceptionPage();
+            """,
+        EditorConfig = "dotnet_diagnostic.SE1002.severity = none",
+    }.RunAsync();
+
+    [Fact]
+    public Task PragmaSuppression_Silences() => Verify.VerifyAnalyzerAsync(
+        """
+        var app = WebApplication.Create(args);
+        #pragma warning disable SE1002
+        app.UseDeveloperExceptionPage();
+        #pragma warning restore SE1002
+        """);
+
+    [Fact]
+    public Task ConsoleApp_WithoutAspNetCore_ReportsNothing() => new AnalyzerTest<DetailedErrorsOutsideDevelopmentAnalyzer>
+    {
+        References = TestReferences.NetCore,
+        TestCode = """
+            public class App
+            {
+                public void UseDeveloperExceptionPage() { }
+                public bool EnableDetailedErrors { get; set; }
+                public static void Main() { var a = new App(); a.UseDeveloperExceptionPage(); a.EnableDetailedErrors = true; }
+            }
+            """,
+    }.RunAsync();
+
+    [Theory]
+    [InlineData("var app = WebApplication.Create(args);\napp.[|UseDeveloperExceptionPage(|]")]
+    [InlineData("var app = WebApplication.Create(args);\nif (app.Environment.IsDevelopment(\napp.[|UseDeveloperExceptionPage()|];")]
+    [InlineData("unknown.UseDeveloperExceptionPage();")]
+    [InlineData("var app = WebApplication.Create(args);\napp.UseDeveloperExceptionPage(42);")]
+    [InlineData("var b = WebApplication.CreateBuilder(args);\nb.Services.AddSignalR(o => o.EnableDetailedErrors = );")]
+    [InlineData("var b = WebApplication.CreateBuilder(args);\nb.Services.AddSignalR(o => [|o.EnableDetailedErrors = true|]")]
+    [InlineData("class C { void M(IApplicationBuilder app) { if (!missing.IsDevelopment()) return; app.UseDeveloperExceptionPage(); } }")]
+    [InlineData("class C { void M(IApplicationBuilder app) { if (app.Environment.IsDevelopment()) app.UseDeveloperExceptionPage(); } }")]
+    public Task IncompleteCode_DoesNotThrow(string source) => new AnalyzerTest<DetailedErrorsOutsideDevelopmentAnalyzer>
+    {
+        TestCode = source,
+        AllowCompilerErrors = true,
+    }.RunAsync();
+
+    [Fact]
+    public Task IncompleteCode_StillFlagsWhatBinds() => new AnalyzerTest<DetailedErrorsOutsideDevelopmentAnalyzer>
+    {
+        TestCode = """
+            var app = WebApplication.Create(args);
+            app.[|UseDeveloperExceptionPage()|];
+            app.UseRouting(
+            """,
+        AllowCompilerErrors = true,
+    }.RunAsync();
+
+    [Fact]
+    public Task GeneratedCode_IsSilent() => Verify.VerifyAnalyzerAsync(
+        """
+        // <auto-generated/>
+        public static class Generated
+        {
+            public static void Configure(IApplicationBuilder app) => app.UseDeveloperExceptionPage();
+        }
+        """);
+}
