@@ -19,6 +19,14 @@ internal enum WellKnownType
     Microsoft_AspNetCore_Builder_DeveloperExceptionPageExtensions,
     Microsoft_AspNetCore_SignalR_HubOptions,
     Grpc_AspNetCore_Server_GrpcServiceOptions,
+
+    // Exception details in responses (SE1001)
+
+    // Retry-After on 503/429 and its format (SE1003, SE1004, SE1005)
+
+    // Retry policies: Polly v7, Polly v8, Microsoft.Extensions.Http.Resilience (SE2001-SE2004)
+
+    // Hand-written retry loops (SE2001-SE2004)
 }
 
 /// <summary>
