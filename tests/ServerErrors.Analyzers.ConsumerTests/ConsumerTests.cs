@@ -36,7 +36,7 @@ public sealed class ConsumerTests : IDisposable
         var app = Path.Combine(_root, "app");
         var packages = Path.Combine(_root, "packages");
 
-        await RunAsync(RepositoryRoot(), "dotnet", "pack", "src/Package", "-c", "Release", "-o", feed, $"-p:Version={version}");
+        await RunAsync(Repository.Root(), "dotnet", "pack", "src/Package", "-c", "Release", "-o", feed, $"-p:Version={version}");
         Assert.True(File.Exists(Path.Combine(feed, $"ServerErrors.Analyzers.{version}.nupkg")), "dotnet pack did not produce the package.");
 
         await RunAsync(_root, "dotnet", "new", "web", "-o", app, "--no-restore");
@@ -129,18 +129,5 @@ public sealed class ConsumerTests : IDisposable
         }
 
         return output;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "ServerErrors.Analyzers.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("ServerErrors.Analyzers.sln not found above " + AppContext.BaseDirectory);
     }
 }
