@@ -269,7 +269,7 @@ public sealed class RetryAfterMissingCodeFix : CodeFixProvider
             var header = useIndexer
                 ? $"{response}.Headers[\"Retry-After\"] = \"{seconds}\";"
                 : $"{response}.Headers.RetryAfter = \"{seconds}\";";
-            var statement = SyntaxFactory.ParseStatement(header).WithAdditionalAnnotations(Formatter.Annotation);
+            var statement = Elastic(SyntaxFactory.ParseStatement(header));
             var returnsValue = body is not null && ReturnsValue(model, anchor, cancellationToken);
             return new Plan(anchor, insertAfter: false, statement, returnsValue)
             {
@@ -309,10 +309,16 @@ public sealed class RetryAfterMissingCodeFix : CodeFixProvider
                     return ValueTask.CompletedTask;
                 };
                 """;
-            var onRejected = SyntaxFactory.ParseStatement(text.Replace("\r\n", "\n")).WithAdditionalAnnotations(Formatter.Annotation);
+            var onRejected = Elastic(SyntaxFactory.ParseStatement(text.Replace("\r\n", "\n")));
             var returnsValue = anchor is LambdaExpressionSyntax && ReturnsValue(model, anchor, cancellationToken);
             return new Plan(anchor, insertAfter: true, onRejected, returnsValue) { IsRateLimiter = true };
         }
+
+        private static StatementSyntax Elastic(StatementSyntax statement)
+            => statement
+                .WithLeadingTrivia(SyntaxFactory.ElasticMarker)
+                .WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed)
+                .WithAdditionalAnnotations(Formatter.Annotation);
 
         /// <summary>The statement that contains <paramref name="expression"/>, or the expression-bodied function around it.</summary>
         private static SyntaxNode? FindAnchor(ExpressionSyntax expression, out ExpressionSyntax? body)
