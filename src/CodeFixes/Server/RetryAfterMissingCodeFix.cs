@@ -23,8 +23,8 @@ namespace ServerErrors.Analyzers.CodeFixes.Server;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RetryAfterMissingCodeFix)), Shared]
 public sealed class RetryAfterMissingCodeFix : CodeFixProvider
 {
-    internal const string AddHeaderKey = "SE1003.AddRetryAfterHeader";
-    internal const string AddOnRejectedKey = "SE1003.AddOnRejected";
+    public const string AddHeaderKey = "SE1003.AddRetryAfterHeader";
+    public const string AddOnRejectedKey = "SE1003.AddOnRejected";
 
     private const string DefaultContextParameterName = "httpContext";
 
@@ -303,13 +303,26 @@ public sealed class RetryAfterMissingCodeFix : CodeFixProvider
             var text = $$"""
                 {{options.Identifier.ValueText}}.OnRejected = (context, _) =>
                 {
-                    {{header}} = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
-                        ? ((int)retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture)
-                        : "{{seconds}}";
+                    if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                    {
+                        {{header}} = ((int)retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                    }
+                    else
+                    {
+                        {{header}} = "{{seconds}}";
+                    }
                     return ValueTask.CompletedTask;
                 };
                 """;
-            var onRejected = Elastic(SyntaxFactory.ParseStatement(text.Replace("\r\n", "\n")));
+
+            // Every line break and indent is left to the formatter, wherever the statement lands.
+            var parsed = SyntaxFactory.ParseStatement(text);
+            parsed = parsed.ReplaceTrivia(
+                parsed.DescendantTrivia(),
+                static (original, _) => original.IsKind(SyntaxKind.EndOfLineTrivia)
+                    ? SyntaxFactory.ElasticCarriageReturnLineFeed
+                    : original.IsKind(SyntaxKind.WhitespaceTrivia) ? SyntaxFactory.ElasticSpace : original);
+            var onRejected = Elastic(parsed);
             var returnsValue = anchor is LambdaExpressionSyntax && ReturnsValue(model, anchor, cancellationToken);
             return new Plan(anchor, insertAfter: true, onRejected, returnsValue) { IsRateLimiter = true };
         }
