@@ -777,4 +777,216 @@ public class SE1003Tests
             }
         }
         """);
+    // ---- Older ASP.NET Core without IHeaderDictionary.RetryAfter: the fix uses the indexer ----
+
+    private const string AspNetCore6Stub = """
+        namespace Microsoft.AspNetCore.Http
+        {
+            public interface IHeaderDictionary
+            {
+                string this[string key] { get; set; }
+            }
+
+            public abstract class HttpResponse
+            {
+                public abstract int StatusCode { get; set; }
+                public abstract IHeaderDictionary Headers { get; }
+            }
+
+            public abstract class HttpContext
+            {
+                public abstract HttpResponse Response { get; }
+            }
+        }
+        """;
+
+    [Fact]
+    public Task NoRetryAfterProperty_UsesIndexer() => new CodeFixTest<RetryAfterMissingAnalyzer, RetryAfterMissingCodeFix>
+    {
+        References = TestReferences.NetCore,
+        AdditionalSources = { AspNetCore6Stub },
+        TestCode = """
+            using Microsoft.AspNetCore.Http;
+
+            public class Middleware
+            {
+                public void Invoke(HttpContext context)
+                {
+                    [|context.Response.StatusCode = 503|];
+                }
+
+                public void Fine(HttpContext context)
+                {
+                    context.Response.Headers["Retry-After"] = "5";
+                    context.Response.StatusCode = 503;
+                }
+            }
+            """,
+        FixedCode = """
+            using Microsoft.AspNetCore.Http;
+
+            public class Middleware
+            {
+                public void Invoke(HttpContext context)
+                {
+                    context.Response.Headers["Retry-After"] = "30";
+                    context.Response.StatusCode = 503;
+                }
+
+                public void Fine(HttpContext context)
+                {
+                    context.Response.Headers["Retry-After"] = "5";
+                    context.Response.StatusCode = 503;
+                }
+            }
+            """,
+    }.RunAsync();
+
+    // ---- More shapes for the fix ----
+
+    [Fact]
+    public Task ExpressionBodiedLocalFunction_AndSwitchSection() => Verify.VerifyCodeFixAsync(
+        """
+        using Microsoft.AspNetCore.Mvc;
+
+        public class OrdersController : ControllerBase
+        {
+            public IActionResult Get(int mode)
+            {
+                switch (mode)
+                {
+                    case 1:
+                        return [|StatusCode(503)|];
+                    default:
+                        return Busy();
+                }
+
+                IActionResult Busy() => [|StatusCode(503)|];
+            }
+        }
+        """,
+        """
+        using Microsoft.AspNetCore.Mvc;
+
+        public class OrdersController : ControllerBase
+        {
+            public IActionResult Get(int mode)
+            {
+                switch (mode)
+                {
+                    case 1:
+                        Response.Headers.RetryAfter = "30";
+                        return StatusCode(503);
+                    default:
+                        return Busy();
+                }
+
+                IActionResult Busy()
+                {
+                    Response.Headers.RetryAfter = "30";
+                    return StatusCode(503);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task EndpointFilter_UsesFilterContext() => Verify.VerifyCodeFixAsync(
+        """
+        var app = WebApplication.Create(args);
+        app.MapGet("/", () => "ok").AddEndpointFilter(async (context, next) =>
+        {
+            if (DateTime.UtcNow.Hour == 3)
+            {
+                return [|Results.StatusCode(503)|];
+            }
+
+            return await next(context);
+        });
+        app.Run();
+        """,
+        """
+        var app = WebApplication.Create(args);
+        app.MapGet("/", () => "ok").AddEndpointFilter(async (context, next) =>
+        {
+            if (DateTime.UtcNow.Hour == 3)
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "30";
+                return Results.StatusCode(503);
+            }
+
+            return await next(context);
+        });
+        app.Run();
+        """);
+
+    [Fact]
+    public Task NoResponseReachable_FlaggedWithoutFix() => Verify.VerifyCodeFixAsync(
+        """
+        public class ResultFactory
+        {
+            public IResult Busy() => [|Results.StatusCode(503)|];
+        }
+        """,
+        """
+        public class ResultFactory
+        {
+            public IResult Busy() => [|Results.StatusCode(503)|];
+        }
+        """);
+
+    [Fact]
+    public Task HeaderSetInLoopBody_ResponseAfterLoop_Flagged() => Verify.VerifyAnalyzerAsync(
+        """
+        public class Middleware
+        {
+            public Task InvokeAsync(HttpContext context, int[] items)
+            {
+                foreach (var item in items)
+                {
+                    context.Response.Headers.RetryAfter = item.ToString();
+                }
+
+                [|context.Response.StatusCode = 503|];
+                return Task.CompletedTask;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task HeaderSetInUsingAndTryBefore_Silent() => Verify.VerifyAnalyzerAsync(
+        """
+        public class Middleware
+        {
+            public async Task InvokeAsync(HttpContext context, Stream stream)
+            {
+                using (stream)
+                {
+                    context.Response.Headers.RetryAfter = "30";
+                    try
+                    {
+                        await stream.FlushAsync();
+                    }
+                    catch (IOException)
+                    {
+                        context.Response.StatusCode = 503;
+                        return;
+                    }
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task HeaderSetInOuterMethod_ResponseInLambda_Flagged() => Verify.VerifyAnalyzerAsync(
+        """
+        public static class Endpoints
+        {
+            public static void Map(WebApplication app, HttpContext unrelated)
+            {
+                unrelated.Response.Headers.RetryAfter = "30";
+                app.MapGet("/", (HttpContext context) => [|Results.StatusCode(503)|]);
+            }
+        }
+        """);
 }
