@@ -79,10 +79,16 @@ internal static class HealthProbe
         return false;
     }
 
+    // "HealthController", "HealthCheck", "ReadinessProbe" — but not "HealthcareController".
     private static bool IsProbeName(string name)
-        => name.IndexOf("Health", StringComparison.OrdinalIgnoreCase) >= 0
-        || name.IndexOf("Readiness", StringComparison.OrdinalIgnoreCase) >= 0
-        || name.IndexOf("Liveness", StringComparison.OrdinalIgnoreCase) >= 0;
+        => ContainsWord(name, "Health") || ContainsWord(name, "Readiness") || ContainsWord(name, "Liveness");
+
+    private static bool ContainsWord(string name, string word)
+    {
+        var index = name.IndexOf(word, StringComparison.Ordinal);
+        var end = index + word.Length;
+        return index >= 0 && (end == name.Length || !char.IsLower(name[end]));
+    }
 
     /// <summary>A route with a segment such as <c>health</c>, <c>healthz</c>, <c>ready</c>, <c>readyz</c>, <c>live</c>, <c>livez</c>.</summary>
     public static bool IsProbeRoute(string route)
@@ -90,7 +96,8 @@ internal static class HealthProbe
         foreach (var segment in route.Split('/'))
         {
             var s = segment.Trim().ToLowerInvariant();
-            if (s.Contains("health") || s is "ready" or "readyz" or "readiness" or "live" or "livez" or "liveness" or "alive")
+            if (s is "health" or "healthz" or "healthcheck" or "healthchecks" or "health-check" or "health-checks" or "_health"
+                or "ready" or "readyz" or "readiness" or "live" or "livez" or "liveness" or "alive")
             {
                 return true;
             }

@@ -629,6 +629,22 @@ public class SE1003Tests
         """);
 
     [Fact]
+    public Task HealthcareIsNotAHealthProbe_Flagged() => Verify.VerifyAnalyzerAsync(
+        """
+        using Microsoft.AspNetCore.Mvc;
+
+        public class HealthcareController : ControllerBase
+        {
+            public IActionResult Get() => [|StatusCode(503)|];
+        }
+
+        public static class Endpoints
+        {
+            public static void Map(WebApplication app) => app.MapGet("/healthcare/records", () => [|Results.StatusCode(503)|]);
+        }
+        """);
+
+    [Fact]
     public Task NoAspNetCoreReference_Silent() => new AnalyzerTest<RetryAfterMissingAnalyzer>
     {
         References = TestReferences.NetCore,
