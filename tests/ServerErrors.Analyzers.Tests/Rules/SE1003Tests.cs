@@ -690,8 +690,13 @@ public class SE1003Tests
             var app = WebApplication.Create(args);
             app.MapGet("/", (HttpContext c) => { [|c.Response.StatusCode = 503|]; c.Response.Headers.
             app.MapGet("/b", () => {|SE1004:Results.StatusCode(429)|}
-            builder.Services.AddRateLimiter(o => [|o.RejectionStatusCode = 503|]; o.OnRejected = 
-            """,
+            """ +
+#if ROSLYN4_5
+            // Roslyn 4.5 recovers from the broken lambda above differently: `o` does not bind here.
+            "builder.Services.AddRateLimiter(o => o.RejectionStatusCode = 503; o.OnRejected = ",
+#else
+            "builder.Services.AddRateLimiter(o => [|o.RejectionStatusCode = 503|]; o.OnRejected = ",
+#endif
     }.RunAsync();
 
     [Fact]
