@@ -1,7 +1,10 @@
 using ServerErrors.Analyzers.Server;
 using ServerErrors.Analyzers.Tests.Verifiers;
 using Xunit;
-using Verify = ServerErrors.Analyzers.Tests.Verifiers.Verifier<ServerErrors.Analyzers.Server.ExceptionDetailsInResponseAnalyzer>;
+using ServerErrors.Analyzers.CodeFixes.Server;
+using Verify = ServerErrors.Analyzers.Tests.Verifiers.Verifier<
+    ServerErrors.Analyzers.Server.ExceptionDetailsInResponseAnalyzer,
+    ServerErrors.Analyzers.CodeFixes.Server.ExceptionDetailsInResponseCodeFix>;
 
 namespace ServerErrors.Analyzers.Tests.Rules;
 
@@ -126,4 +129,77 @@ public class SE1001Tests
             }
         }
         """);
+
+    [Fact]
+    public Task Fix_Mvc_AnonymousObject() => Verify.VerifyCodeFixAsync(
+        """
+        using Microsoft.AspNetCore.Mvc;
+
+        public class OrdersController : ControllerBase
+        {
+            public IActionResult Get()
+            {
+                try { return Ok(); }
+                catch (Exception ex)
+                {
+                    return StatusCode(500, new { error = [|ex.Message|], stackTrace = [|ex.StackTrace|] });
+                }
+            }
+        }
+        """,
+        """
+        using Microsoft.AspNetCore.Mvc;
+
+        public class OrdersController : ControllerBase
+        {
+            public IActionResult Get()
+            {
+                try { return Ok(); }
+                catch (Exception ex)
+                {
+                    return StatusCode(500, new { error = "An unexpected error occurred.", requestId = HttpContext.TraceIdentifier });
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_WithLogger_LogsTheException() => new CodeFixTest<ExceptionDetailsInResponseAnalyzer, ExceptionDetailsInResponseCodeFix>
+    {
+        TestCode = """
+            using Microsoft.AspNetCore.Mvc;
+
+            public class OrdersController(ILogger<OrdersController> logger) : ControllerBase
+            {
+                public IActionResult Get()
+                {
+                    try { return Ok(); }
+                    catch (Exception ex)
+                    {
+                        // report
+                        return StatusCode(500, [|ex.ToString()|]);
+                    }
+                }
+            }
+            """,
+        FixedCode = """
+            using Microsoft.AspNetCore.Mvc;
+
+            public class OrdersController(ILogger<OrdersController> logger) : ControllerBase
+            {
+                public IActionResult Get()
+                {
+                    try { return Ok(); }
+                    catch (Exception ex)
+                    {
+                        // report
+                        logger.LogError(ex, "Unhandled exception");
+                        return StatusCode(500, "An unexpected error occurred.");
+                    }
+                }
+            }
+            """,
+        CodeActionEquivalenceKey = ExceptionDetailsInResponseCodeFix.GenericMessageAndLogKey,
+        ExpectedCodeActionTitles = new() { ExceptionDetailsInResponseCodeFix.GenericMessageTitle, ExceptionDetailsInResponseCodeFix.GenericMessageAndLogTitle },
+    }.RunAsync();
 }
