@@ -596,6 +596,10 @@ internal sealed class ExceptionTaint
                 case IConversionOperation conversion:
                     current = conversion.Operand;
                     break;
+                case IInvocationOperation { Instance: { } receiver } fluent when SymbolEqualityComparer.Default.Equals(fluent.Type, receiver.Type):
+                    // `builder.AppendLine().Append(…)`: fluent calls return the receiver.
+                    current = receiver;
+                    break;
                 default:
                     return false;
             }

@@ -1224,4 +1224,315 @@ public class SE1001Tests
             """,
         CodeActionEquivalenceKey = ExceptionDetailsInResponseCodeFix.GenericMessageAndLogKey,
     }.RunAsync();
+
+    // ---- Silent: near misses ----
+
+    [Fact]
+    public Task ClientErrors_WithDomainMessage_AreSilent() => Silent(
+        """
+        using Microsoft.AspNetCore.Mvc;
+
+        public class C : ControllerBase
+        {
+            public IActionResult A(Exception ex) => BadRequest(ex.Message);
+            public IActionResult B(Exception ex) => StatusCode(422, new { error = ex.Message });
+            public IActionResult D(Exception ex) => Problem(detail: ex.Message, statusCode: StatusCodes.Status409Conflict);
+            public IActionResult E(Exception ex) => new ObjectResult(ex.Message) { StatusCode = 400 };
+            public IActionResult F(Exception ex) => UnprocessableEntity(new { ex.Message });
+            public IActionResult G(Exception ex) => new JsonResult(new { error = ex.Message });
+            public IActionResult H(Exception ex) => new ObjectResult(ex.Message);
+            public IActionResult I(Exception ex) => ValidationProblem(detail: ex.Message);
+        }
+
+        public static class Api
+        {
+            public static IResult A(Exception ex) => Results.Problem(ex.Message, statusCode: 400);
+            public static IResult B(Exception ex) => Results.Json(new { error = ex.Message }, statusCode: 422);
+            public static IResult D(Exception ex) => Results.Json(new { error = ex.Message });
+            public static IResult E(Exception ex) => TypedResults.BadRequest(ex.Message);
+            public static IResult F(Exception ex) => Results.Text(ex.Message);
+
+            public static void Map(WebApplication app) => app.Use(async (context, next) =>
+            {
+                try { await next(context); }
+                catch (ArgumentException ex)
+                {
+                    context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                    await context.Response.WriteAsJsonAsync(new { error = ex.Message });
+                }
+            });
+        }
+
+        public sealed class Handler : Microsoft.AspNetCore.Diagnostics.IExceptionHandler
+        {
+            public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+            {
+                if (exception is not ArgumentException)
+                {
+                    return false;
+                }
+
+                httpContext.Response.StatusCode = 400;
+                await httpContext.Response.WriteAsJsonAsync(new { error = exception.Message }, cancellationToken);
+                return true;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Logging_IsNotASink_AndGenericResponsesAreSilent() => Silent(
+        """
+        using System.Diagnostics;
+        using Microsoft.AspNetCore.Mvc;
+
+        public class C(ILogger<C> logger) : ControllerBase
+        {
+            public IActionResult Get()
+            {
+                try { return Ok(); }
+                catch (Exception ex)
+                {
+                    logger.LogError(ex, "Failed: {Message} {Trace}", ex.Message, ex.StackTrace);
+                    Console.WriteLine(ex.ToString());
+                    Debug.WriteLine(ex.Message);
+                    Trace.TraceError(ex.ToString());
+                    return StatusCode(500, new { error = "An unexpected error occurred.", requestId = HttpContext.TraceIdentifier, traceId = Activity.Current?.Id });
+                }
+            }
+
+            public IActionResult Kind(Exception ex) => StatusCode(500, new { type = ex.GetType().Name, fullType = ex.GetType().FullName, code = ex.HResult });
+
+            public IActionResult Problem2(Exception ex) => Problem(title: nameof(Exception), detail: "See the logs with id " + HttpContext.TraceIdentifier);
+        }
+        """);
+
+    [Fact]
+    public Task GuardedByIsDevelopment_IsSilent() => Silent(
+        """
+        using Microsoft.AspNetCore.Mvc;
+
+        public class C(IWebHostEnvironment env) : ControllerBase
+        {
+            public IActionResult A(Exception ex)
+            {
+                if (env.IsDevelopment())
+                {
+                    return StatusCode(500, ex.ToString());
+                }
+
+                return StatusCode(500, "An unexpected error occurred.");
+            }
+
+            public IActionResult B(Exception ex) => Problem(detail: env.IsDevelopment() ? ex.ToString() : null);
+
+            public IActionResult D(Exception ex)
+            {
+                if (!env.IsDevelopment())
+                {
+                    return Problem();
+                }
+
+                return Problem(ex.StackTrace);
+            }
+
+            public IActionResult E(Exception ex)
+            {
+                var detail = "An unexpected error occurred.";
+                if (env.IsDevelopment())
+                {
+                    detail = ex.ToString();
+                }
+
+                return StatusCode(500, new { detail });
+            }
+        }
+
+        public static class Api
+        {
+            public static void Map(WebApplication app) => app.UseExceptionHandler(errorApp => errorApp.Run(async context =>
+            {
+                var error = context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error;
+                var isDev = app.Environment.IsDevelopment();
+                await context.Response.WriteAsJsonAsync(new { error = isDev ? error?.ToString() : "An unexpected error occurred." });
+            }));
+        }
+        """);
+
+    [Fact]
+    public Task UnknownStatus_IsSilent() => Silent(
+        """
+        using Microsoft.AspNetCore.Mvc;
+
+        public class C : ControllerBase
+        {
+            public IActionResult A(Exception ex, int status) => StatusCode(status, ex.Message);
+            public IActionResult B(Exception ex, int? status) => Problem(ex.Message, statusCode: status);
+            public IActionResult D(Exception ex, int status) => new ObjectResult(ex.Message) { StatusCode = status };
+        }
+
+        public static class Api
+        {
+            public static void Map(WebApplication app) => app.Use(async (context, next) =>
+            {
+                try { await next(context); }
+                catch (Exception ex)
+                {
+                    // Not an exception handler and no status set: whatever the pipeline set.
+                    await context.Response.WriteAsync(ex.Message);
+
+                    context.Response.StatusCode = ex is ArgumentException ? 400 : 500;
+                    await context.Response.WriteAsync(ex.Message);
+                }
+            });
+
+            public static void Map2(WebApplication app) => app.UseExceptionHandler(errorApp => errorApp.Run(async context =>
+            {
+                var error = context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()!.Error;
+                if (error is ArgumentException)
+                {
+                    context.Response.StatusCode = 400;
+                }
+
+                await context.Response.WriteAsync(error.Message);
+            }));
+        }
+        """);
+
+    [Fact]
+    public Task DataNotFromTheException_IsSilent() => Silent(
+        """
+        using Microsoft.AspNetCore.Mvc;
+
+        public class OrderException(string code) : Exception("Order failed")
+        {
+            public string Code { get; } = code;
+        }
+
+        public class C : ControllerBase
+        {
+            private readonly string _support = "support@example.com";
+
+            public IActionResult A(OrderException ex) => StatusCode(500, new { code = ex.Code, contact = _support });
+
+            public IActionResult B() => StatusCode(500, new InvalidOperationException("Generic failure").GetType().Name);
+
+            public IActionResult D(Exception ex)
+            {
+                var message = ex.Message;
+                message = "An unexpected error occurred.";
+                return StatusCode(500, Sanitize(message));
+            }
+
+            public IActionResult E(Exception ex) => StatusCode(500, new { ok = ex.Message.Length > 0, count = ex.Data.Count });
+
+            private static string Sanitize(string text) => "An unexpected error occurred.";
+        }
+
+        public sealed class Handler(IProblemDetailsService problems) : Microsoft.AspNetCore.Diagnostics.IExceptionHandler
+        {
+            public ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+                => problems.TryWriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = httpContext,
+                    Exception = exception,
+                    ProblemDetails = { Title = "An error occurred", Type = exception.GetType().Name },
+                });
+        }
+        """);
+
+    // ---- Configuration, bad input, no ASP.NET Core ----
+
+    [Fact]
+    public Task EditorConfigSeverityNone_Silences() => new AnalyzerTest<ExceptionDetailsInResponseAnalyzer>
+    {
+        TestCode = """
+            using Microsoft.AspNetCore.Mvc;
+
+            public class C : ControllerBase
+            {
+                public IActionResult A(Exception ex) => StatusCode(500, ex.Message);
+            }
+            """,
+        EditorConfig = "dotnet_diagnostic.SE1001.severity = none",
+    }.RunAsync();
+
+    [Fact]
+    public Task PragmaAndSuppressMessage_Silence() => Silent(
+        """
+        using System.Diagnostics.CodeAnalysis;
+        using Microsoft.AspNetCore.Mvc;
+
+        public class C : ControllerBase
+        {
+        #pragma warning disable SE1001
+            public IActionResult A(Exception ex) => StatusCode(500, ex.Message);
+        #pragma warning restore SE1001
+
+            [SuppressMessage("Security", "SE1001", Justification = "Internal diagnostics endpoint")]
+            public IActionResult B(Exception ex) => StatusCode(500, ex.Message);
+        }
+        """);
+
+    [Fact]
+    public Task GeneratedCode_IsSilent() => Silent(
+        """
+        // <auto-generated/>
+        using Microsoft.AspNetCore.Mvc;
+
+        public class C : ControllerBase
+        {
+            public IActionResult A(Exception ex) => StatusCode(500, ex.Message);
+        }
+        """);
+
+    [Fact]
+    public Task ConsoleApp_WithoutAspNetCore_ReportsNothing() => new AnalyzerTest<ExceptionDetailsInResponseAnalyzer>
+    {
+        References = TestReferences.NetCore,
+        TestCode = """
+            public class ControllerBase
+            {
+                public object StatusCode(int status, object value) => value;
+            }
+
+            public class C : ControllerBase
+            {
+                public object A(System.Exception ex) => StatusCode(500, ex.Message);
+            }
+            """,
+    }.RunAsync();
+
+    [Theory]
+    [InlineData("using Microsoft.AspNetCore.Mvc;\npublic class C : ControllerBase { public IActionResult A(Exception ex) => StatusCode(500, [|ex.Message|] }")]
+    [InlineData("using Microsoft.AspNetCore.Mvc;\npublic class C : ControllerBase { public IActionResult A(Exception ex) => StatusCode(500, ex. }")]
+    [InlineData("using Microsoft.AspNetCore.Mvc;\npublic class C : ControllerBase { public IActionResult A(Exception ex) => StatusCode(, ex.Message); }")]
+    [InlineData("using Microsoft.AspNetCore.Mvc;\npublic class C : ControllerBase { public IActionResult A(Exception ex) => Problem(detail: ex.Messag); }")]
+    [InlineData("using Microsoft.AspNetCore.Mvc;\npublic class C : ControllerBase { public IActionResult A(Exception ex) => new ObjectResult(ex.Message) { StatusCode = }; }")]
+    [InlineData("using Microsoft.AspNetCore.Mvc;\npublic class C : ControllerBase { public IActionResult A() => StatusCode(500, Helper(missing)); string Helper(Exception e) => e.Message; }")]
+    [InlineData("public static class Api { public static IResult A(Exception ex) => Results.Json(new { error = [|ex.Message|], }, statusCode: 500 }")]
+    [InlineData("public static class Api { public static IResult A(Exception ex) => Results.Json(new { error = [|ex.Message|], trace = }, statusCode: 500); }")]
+    [InlineData("var app = WebApplication.Create(args);\napp.Use(async (context, next) => { try { await next(context); } catch (Exception ex) { context.Response.StatusCode = ; await context.Response.WriteAsync(ex.Message); } });")]
+    [InlineData("var app = WebApplication.Create(args);\napp.UseExceptionHandler(e => e.Run(async ctx => await ctx.Response.WriteAsync(unknown.Error.Message)));")]
+    [InlineData("public class C { string M(Exception ex) { var s = s + ex.Message; return s; } }")]
+    [InlineData("public static class Api { public static IResult A(Exception ex) { var msg = msg2; var msg2 = msg; return Results.Problem(msg); } }")]
+    public Task IncompleteCode_DoesNotThrow(string source) => new AnalyzerTest<ExceptionDetailsInResponseAnalyzer>
+    {
+        TestCode = source,
+        AllowCompilerErrors = true,
+    }.RunAsync();
+
+    [Fact]
+    public Task IncompleteCode_StillFlagsWhatBinds() => new AnalyzerTest<ExceptionDetailsInResponseAnalyzer>
+    {
+        TestCode = """
+            using Microsoft.AspNetCore.Mvc;
+
+            public class C : ControllerBase
+            {
+                public IActionResult A(Exception ex) => StatusCode(500, new { error = [|ex.Message|], other = missing });
+                public IActionResult B(Exception ex) => StatusCode(500, [|ex.StackTrace|]
+            }
+            """,
+        AllowCompilerErrors = true,
+    }.RunAsync();
 }
