@@ -539,7 +539,7 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
         private IOperation? ContainerInitializer(ILocalReferenceOperation reference)
         {
             var local = reference.Local;
-            if (local.Type is null || local.Type.SpecialType == SpecialType.System_String || _types.IsA(local.Type, WellKnownType.System_Text_StringBuilder)
+            if (local.Type is null || _types.IsA(local.Type, WellKnownType.System_Text_StringBuilder)
                 || ExceptionTaint.IsException(local.Type, _exception) || local.DeclaringSyntaxReferences.Length != 1)
             {
                 return null;
@@ -570,6 +570,12 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
             }
 
             var unwrapped = ExceptionTaintUnwrap(initializer);
+            if (local.Type.SpecialType == SpecialType.System_String)
+            {
+                // `var json = JsonSerializer.Serialize(new { … }); await Response.WriteAsync(json);`
+                return unwrapped is IInvocationOperation invocation && IsSerializer(invocation.TargetMethod) ? unwrapped : null;
+            }
+
             return unwrapped is IAnonymousObjectCreationOperation || (unwrapped is IObjectCreationOperation && ExceptionTaint.IsStructural(unwrapped, _exception, _types))
                 || (unwrapped is IObjectCreationOperation creation && creation.Arguments.Length == 0)
                 ? unwrapped

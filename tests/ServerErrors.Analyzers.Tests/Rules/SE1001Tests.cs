@@ -1535,4 +1535,82 @@ public class SE1001Tests
             """,
         AllowCompilerErrors = true,
     }.RunAsync();
+
+    [Fact]
+    public Task Middleware_SerializedLocal_FixKeepsJsonShape() => Fix(
+        """
+        using System.Net;
+        using System.Text.Json;
+
+        public class ErrorHandlingMiddleware(RequestDelegate next)
+        {
+            public async Task Invoke(HttpContext context)
+            {
+                try
+                {
+                    await next(context);
+                }
+                catch (Exception ex)
+                {
+                    context.Response.ContentType = "application/json";
+                    context.Response.StatusCode = (int)HttpStatusCode.InternalServerError;
+                    var response = new { StatusCode = context.Response.StatusCode, Message = [|ex.Message|] };
+                    var json = JsonSerializer.Serialize(response);
+                    await context.Response.WriteAsync(json);
+                }
+            }
+        }
+        """,
+        """
+        using System.Net;
+        using System.Text.Json;
+
+        public class ErrorHandlingMiddleware(RequestDelegate next)
+        {
+            public async Task Invoke(HttpContext context)
+            {
+                try
+                {
+                    await next(context);
+                }
+                catch (Exception ex)
+                {
+                    context.Response.ContentType = "application/json";
+                    context.Response.StatusCode = (int)HttpStatusCode.InternalServerError;
+                    var response = new { StatusCode = context.Response.StatusCode, Message = "An unexpected error occurred.", requestId = context.TraceIdentifier };
+                    var json = JsonSerializer.Serialize(response);
+                    await context.Response.WriteAsync(json);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Mvc_ExceptionFilter_ObjectResult() => Fix(
+        """
+        using Microsoft.AspNetCore.Mvc;
+        using Microsoft.AspNetCore.Mvc.Filters;
+
+        public sealed class ApiExceptionFilter : IExceptionFilter
+        {
+            public void OnException(ExceptionContext context)
+            {
+                context.Result = new ObjectResult(new { error = [|context.Exception.Message|] }) { StatusCode = 500 };
+                context.ExceptionHandled = true;
+            }
+        }
+        """,
+        """
+        using Microsoft.AspNetCore.Mvc;
+        using Microsoft.AspNetCore.Mvc.Filters;
+
+        public sealed class ApiExceptionFilter : IExceptionFilter
+        {
+            public void OnException(ExceptionContext context)
+            {
+                context.Result = new ObjectResult(new { error = "An unexpected error occurred.", requestId = context.HttpContext.TraceIdentifier }) { StatusCode = 500 };
+                context.ExceptionHandled = true;
+            }
+        }
+        """);
 }
