@@ -23,7 +23,6 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "An option of ServerErrors.Analyzers in .editorconfig has a value that cannot be used. The default applies until the value is corrected.");
 
-#pragma warning disable RS2000 // Not reported by an analyzer yet: joins AnalyzerReleases.Unshipped.md with its analyzer.
     public static readonly DiagnosticDescriptor SE1001_ExceptionDetailsInResponse = Create(
         "SE1001",
         "Do not expose exception details in a server error response",
@@ -31,7 +30,6 @@ internal static class Descriptors
         Categories.Security,
         DiagnosticSeverity.Warning,
         "Stack traces, exception messages and exception objects tell an attacker how the server is built. Log them and send a generic message with a request id instead.");
-#pragma warning restore RS2000
 
     public static readonly DiagnosticDescriptor SE1002_DetailedErrorsOutsideDevelopment = Create(
         "SE1002",

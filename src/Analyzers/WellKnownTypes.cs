@@ -15,20 +15,41 @@ internal enum WellKnownType
     Microsoft_AspNetCore_Builder_WebApplicationBuilder,
     Microsoft_AspNetCore_Builder_IApplicationBuilder,
 
+    // ASP.NET Core responses (several rules)
+    Microsoft_AspNetCore_Http_HttpContext,
+    Microsoft_AspNetCore_Http_HttpResponse,
+    Microsoft_AspNetCore_Http_Results,
+    Microsoft_AspNetCore_Http_TypedResults,
+    Microsoft_AspNetCore_Mvc_ControllerBase,
+
     // Detailed errors (SE1002)
     Microsoft_AspNetCore_Builder_DeveloperExceptionPageExtensions,
     Microsoft_AspNetCore_SignalR_HubOptions,
     Grpc_AspNetCore_Server_GrpcServiceOptions,
 
     // Exception details in responses (SE1001)
+    System_Exception,
+    System_Text_StringBuilder,
+    System_Text_Encoding,
+    System_Text_Json_JsonSerializer,
+    Newtonsoft_Json_JsonConvert,
+    Microsoft_AspNetCore_Http_HttpResponseWritingExtensions,
+    Microsoft_AspNetCore_Http_HttpResponseJsonExtensions,
+    Microsoft_AspNetCore_Http_IProblemDetailsService,
+    Microsoft_AspNetCore_Http_ProblemDetailsContext,
+    Microsoft_AspNetCore_Http_ProblemDetailsOptions,
+    Microsoft_AspNetCore_Mvc_ObjectResult,
+    Microsoft_AspNetCore_Mvc_JsonResult,
+    Microsoft_AspNetCore_Mvc_ContentResult,
+    Microsoft_AspNetCore_Mvc_ProblemDetails,
+    Microsoft_AspNetCore_Diagnostics_IExceptionHandler,
+    Microsoft_AspNetCore_Diagnostics_IExceptionHandlerFeature,
+    Microsoft_AspNetCore_Builder_ExceptionHandlerExtensions,
+    Microsoft_AspNetCore_Builder_ExceptionHandlerOptions,
+    Microsoft_Extensions_Logging_ILogger,
 
     // Retry-After on 503/429 and its format (SE1003, SE1004, SE1005)
-    Microsoft_AspNetCore_Http_HttpContext,
-    Microsoft_AspNetCore_Http_HttpResponse,
     Microsoft_AspNetCore_Http_IHeaderDictionary,
-    Microsoft_AspNetCore_Http_Results,
-    Microsoft_AspNetCore_Http_TypedResults,
-    Microsoft_AspNetCore_Mvc_ControllerBase,
     Microsoft_AspNetCore_Mvc_RazorPages_PageModel,
     Microsoft_AspNetCore_Mvc_Infrastructure_IStatusCodeActionResult,
     Microsoft_AspNetCore_RateLimiting_RateLimiterOptions,

@@ -1,0 +1,735 @@
+using System.Collections.Generic;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ServerErrors.Analyzers.Flow;
+
+/// <summary>
+/// Decides whether a value is derived from exception data: the exception object itself, its
+/// <c>Message</c>, <c>StackTrace</c>, <c>Source</c>, <c>TargetSite</c>, <c>Data</c>, <c>InnerException</c>,
+/// <c>ToString()</c>, <c>GetBaseException()</c>, or anything built from them within one method body
+/// (locals, interpolation, concatenation, <c>string.Format</c>/<c>Concat</c>/<c>Join</c>, <c>StringBuilder</c>,
+/// anonymous objects, object and collection initializers, dictionaries, <c>JsonSerializer.Serialize</c>,
+/// <c>?:</c>, <c>??</c>, switch expressions) and one level of call into a helper of the same compilation.
+/// The exception's type name (<c>ex.GetType().Name</c>) is not exception data. Values produced only under a
+/// positive <c>IsDevelopment()</c> check are not counted.
+/// </summary>
+/// <remarks>
+/// Instances are cheap and not thread-safe: create one per question. The walk runs only for values that
+/// already reach a 5xx response, so it may allocate.
+/// </remarks>
+internal sealed class ExceptionTaint
+{
+    private const int MaxDepth = 48;
+
+    private readonly Compilation _compilation;
+    private readonly INamedTypeSymbol _exception;
+    private readonly WellKnownTypes _types;
+    private readonly CancellationToken _cancellationToken;
+
+    private readonly HashSet<ILocalSymbol> _visitedLocals = new(SymbolEqualityComparer.Default);
+    private Dictionary<IParameterSymbol, IOperation>? _taintedParameters;
+    private bool _inHelper;
+    private int _depth;
+
+    private ExceptionTaint(Compilation compilation, INamedTypeSymbol exception, CancellationToken cancellationToken)
+    {
+        _compilation = compilation;
+        _exception = exception;
+        _types = WellKnownTypes.Get(compilation);
+        _cancellationToken = cancellationToken;
+    }
+
+    /// <summary>
+    /// The exception-derived operation that <paramref name="value"/> carries (for example the <c>ex.Message</c>
+    /// read that flows into it), or null when the value carries no exception data.
+    /// </summary>
+    public static IOperation? FindSource(Compilation compilation, IOperation? value, CancellationToken cancellationToken)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var exception = WellKnownTypes.Get(compilation).Get(WellKnownType.System_Exception);
+        return exception is null ? null : new ExceptionTaint(compilation, exception, cancellationToken).Source(value);
+    }
+
+    /// <summary>True when <paramref name="type"/> is <see cref="System.Exception"/> or derives from it.</summary>
+    public static bool IsException(ITypeSymbol? type, INamedTypeSymbol? exception)
+    {
+        if (exception is null)
+        {
+            return false;
+        }
+
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current, exception))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Values that the rule looks into instead of reporting as a whole: anonymous objects, objects built with
+    /// arguments or initializers, arrays, and the operand of <c>?:</c>.
+    /// </summary>
+    public static bool IsStructural(IOperation operation, INamedTypeSymbol? exception, WellKnownTypes types)
+    {
+        operation = Unwrap(operation);
+        return operation switch
+        {
+            IAnonymousObjectCreationOperation => true,
+            IObjectCreationOperation creation => !IsException(creation.Type, exception)
+                && !types.IsA(creation.Type, WellKnownType.System_Text_StringBuilder)
+                && (creation.Arguments.Length > 0 || creation.Initializer is not null),
+            IArrayCreationOperation { Initializer: not null } => true,
+            IConditionalOperation { WhenFalse: not null } => true,
+            _ => false,
+        };
+    }
+
+    /// <summary>
+    /// True when the leaked value is only a stack trace, a call site or the exception object: the fix removes
+    /// such a member instead of replacing it with a generic message.
+    /// </summary>
+    public static bool IsStackTraceOrException(IOperation leaf, INamedTypeSymbol? exception)
+    {
+        leaf = Unwrap(leaf);
+        if (leaf is IConditionalAccessOperation conditionalAccess)
+        {
+            leaf = Unwrap(conditionalAccess.WhenNotNull);
+        }
+
+        if (IsException(leaf.Type, exception) && leaf is not IObjectCreationOperation)
+        {
+            return true;
+        }
+
+        return leaf is IPropertyReferenceOperation { Property.Name: "StackTrace" or "TargetSite" } property
+            && IsException(property.Instance?.Type, exception);
+    }
+
+    /// <summary>The exception-typed expression a source was read from (<c>ex</c> for <c>ex.Message</c>), when there is one.</summary>
+    public static IOperation? FindExceptionRoot(IOperation source, INamedTypeSymbol? exception)
+    {
+        for (var current = (IOperation?)source; current is not null;)
+        {
+            current = Unwrap(current);
+            if (current is IConditionalAccessInstanceOperation instance)
+            {
+                current = ConditionalAccessReceiver(instance);
+                continue;
+            }
+
+            if (IsException(current.Type, exception) && current is not IObjectCreationOperation)
+            {
+                return current;
+            }
+
+            current = current switch
+            {
+                IPropertyReferenceOperation property => property.Instance,
+                IInvocationOperation invocation => invocation.Instance,
+                IConditionalAccessOperation access => access.WhenNotNull,
+                _ => null,
+            };
+        }
+
+        return null;
+    }
+
+    /// <summary>Source text that names the leaked value, for the diagnostic message.</summary>
+    public static string Describe(IOperation source)
+    {
+        var syntax = source.Syntax;
+
+        // `ex?.Message`: the binding `.Message` alone reads badly; name the whole conditional access.
+        while (syntax.Parent is ConditionalAccessExpressionSyntax access && access.WhenNotNull.Span.Contains(syntax.Span))
+        {
+            syntax = access;
+        }
+
+        while (syntax.Parent is MemberBindingExpressionSyntax or InvocationExpressionSyntax or ElementBindingExpressionSyntax
+            && syntax.Parent.Parent is ConditionalAccessExpressionSyntax outer && outer.WhenNotNull.Span.Contains(syntax.Span))
+        {
+            syntax = outer;
+        }
+
+        var text = syntax.ToString();
+        return text.Length <= 80 ? CollapseWhitespace(text) : CollapseWhitespace(text.Substring(0, 77)) + "...";
+    }
+
+    private static string CollapseWhitespace(string text)
+    {
+        if (text.IndexOf('\n') < 0 && text.IndexOf('\r') < 0)
+        {
+            return text;
+        }
+
+        var builder = new System.Text.StringBuilder(text.Length);
+        var space = false;
+        foreach (var c in text)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                space = true;
+                continue;
+            }
+
+            if (space && builder.Length > 0)
+            {
+                builder.Append(' ');
+            }
+
+            space = false;
+            builder.Append(c);
+        }
+
+        return builder.ToString();
+    }
+
+    private static IOperation Unwrap(IOperation operation)
+    {
+        while (true)
+        {
+            switch (operation)
+            {
+                case IConversionOperation conversion:
+                    operation = conversion.Operand;
+                    continue;
+                case IParenthesizedOperation parenthesized:
+                    operation = parenthesized.Operand;
+                    continue;
+                default:
+                    return operation;
+            }
+        }
+    }
+
+    private IOperation? Source(IOperation? operation)
+    {
+        if (operation is null || _depth > MaxDepth || operation.ConstantValue.HasValue)
+        {
+            return null;
+        }
+
+        _cancellationToken.ThrowIfCancellationRequested();
+        _depth++;
+        try
+        {
+            var source = SourceCore(operation);
+            return source is not null && EnvironmentGuard.IsGuarded(source) ? null : source;
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private IOperation? SourceCore(IOperation operation)
+    {
+        switch (operation)
+        {
+            case IConversionOperation conversion:
+                return Source(conversion.Operand);
+            case IParenthesizedOperation parenthesized:
+                return Source(parenthesized.Operand);
+            case IConditionalAccessInstanceOperation instance:
+                return Source(ConditionalAccessReceiver(instance));
+            case IObjectCreationOperation creation:
+                return ObjectCreationSource(creation);
+        }
+
+        // The exception object itself: a catch variable, a handler parameter, IExceptionHandlerFeature.Error…
+        if (IsException(operation.Type, _exception))
+        {
+            return operation is IInvalidOperation or IDefaultValueOperation ? null : operation;
+        }
+
+        // Numbers and flags (`ex.HResult`, `ex.Message.Length`) reveal nothing worth reporting.
+        if (operation.Type is { IsValueType: true } valueType && valueType.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T)
+        {
+            return null;
+        }
+
+        switch (operation)
+        {
+            case IPropertyReferenceOperation property:
+                return MemberSource(property, property.Instance, property.Property.Name, isMethod: false);
+
+            case IInvocationOperation invocation:
+                return InvocationSource(invocation);
+
+            case IArrayElementReferenceOperation element:
+                return Source(element.ArrayReference);
+
+            case ILocalReferenceOperation local:
+                return LocalSource(local);
+
+            case IParameterReferenceOperation parameter:
+                return _taintedParameters is not null && _taintedParameters.TryGetValue(parameter.Parameter, out var argumentSource) ? argumentSource : null;
+
+            case IInterpolatedStringOperation interpolated:
+                foreach (var part in interpolated.Parts)
+                {
+                    if (part is IInterpolationOperation interpolation && Source(interpolation.Expression) is { } partSource)
+                    {
+                        return partSource;
+                    }
+                }
+
+                return null;
+
+            case IBinaryOperation binary:
+                return Source(binary.LeftOperand) ?? Source(binary.RightOperand);
+
+            case IConditionalOperation conditional:
+                return Source(conditional.WhenTrue) ?? Source(conditional.WhenFalse);
+
+            case ICoalesceOperation coalesce:
+                return Source(coalesce.Value) ?? Source(coalesce.WhenNull);
+
+            case IConditionalAccessOperation access:
+                return Source(access.WhenNotNull);
+
+            case ISwitchExpressionOperation switchExpression:
+                foreach (var arm in switchExpression.Arms)
+                {
+                    if (Source(arm.Value) is { } armSource)
+                    {
+                        return armSource;
+                    }
+                }
+
+                return null;
+
+            case IAnonymousObjectCreationOperation anonymous:
+                foreach (var initializer in anonymous.Initializers)
+                {
+                    if (initializer is ISimpleAssignmentOperation assignment && Source(assignment.Value) is { } memberSource)
+                    {
+                        return memberSource;
+                    }
+                }
+
+                return null;
+
+            case IArrayCreationOperation array:
+                return array.Initializer is null ? null : InitializerSource(array.Initializer);
+
+            case ISimpleAssignmentOperation assignment:
+                return Source(assignment.Value);
+
+            case ICoalesceAssignmentOperation coalesceAssignment:
+                return Source(coalesceAssignment.Target) ?? Source(coalesceAssignment.Value);
+
+            default:
+                return null;
+        }
+    }
+
+    private IOperation? MemberSource(IOperation member, IOperation? instance, string name, bool isMethod)
+    {
+        if (instance is null)
+        {
+            return null;
+        }
+
+        if (IsException(instance.Type, _exception))
+        {
+            // Only the members that carry internals; custom properties (ErrorCode, UserMessage…) are the author's choice.
+            var leaks = isMethod
+                ? name is "ToString" or "GetBaseException"
+                : name is "Message" or "StackTrace" or "Source" or "TargetSite" or "Data" or "InnerException";
+            return leaks && Source(instance) is not null ? member : null;
+        }
+
+        if (member.Type is null || IsTypeOrMemberInfo(member.Type))
+        {
+            return null;
+        }
+
+        return Source(instance);
+    }
+
+    private static bool IsTypeOrMemberInfo(ITypeSymbol type)
+        => type.ContainingNamespace?.ToDisplayString() == "System" && type.Name == "Type";
+
+    private IOperation? InvocationSource(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+
+        // The exception's type name alone is not a leak: `ex.GetType().Name`.
+        if (method.Name == "GetType" && method.Parameters.Length == 0)
+        {
+            return null;
+        }
+
+        if (invocation.Instance is { } instance && !method.IsStatic)
+        {
+            var viaReceiver = MemberSource(invocation, instance, method.Name, isMethod: true);
+            if (viaReceiver is not null || IsException(instance.Type, _exception))
+            {
+                return viaReceiver;
+            }
+        }
+
+        // Formatting and serialization keep what they are given: string.Format/Concat/Join, StringBuilder,
+        // JsonSerializer.Serialize, Encoding.GetBytes, Convert.ToString, JsonConvert.SerializeObject.
+        if (IsFormatting(method.ContainingType))
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                if (Source(argument.Value) is { } argumentSource)
+                {
+                    return argumentSource;
+                }
+            }
+
+            return null;
+        }
+
+        return HelperSource(invocation.TargetMethod, invocation.Arguments);
+    }
+
+    private bool IsFormatting(INamedTypeSymbol? type)
+    {
+        if (type is null)
+        {
+            return false;
+        }
+
+        if (type.SpecialType is SpecialType.System_String or SpecialType.System_Object)
+        {
+            return true;
+        }
+
+        if (type.Name == "Convert" && type.ContainingNamespace?.ToDisplayString() == "System")
+        {
+            return true;
+        }
+
+        return _types.IsA(type, WellKnownType.System_Text_StringBuilder)
+            || _types.IsA(type, WellKnownType.System_Text_Encoding)
+            || _types.IsA(type, WellKnownType.System_Text_Json_JsonSerializer)
+            || _types.IsA(type, WellKnownType.Newtonsoft_Json_JsonConvert);
+    }
+
+    private IOperation? ObjectCreationSource(IObjectCreationOperation creation)
+    {
+        // `new Exception("…")` is the author's own text, not data from a caught exception.
+        if (IsException(creation.Type, _exception))
+        {
+            return null;
+        }
+
+        var fromSource = creation.Constructor is { } constructor && constructor.DeclaringSyntaxReferences.Length > 0;
+        foreach (var argument in creation.Arguments)
+        {
+            var value = argument.Value;
+
+            // An exception handed to a constructor leaks only if the constructor reads it (checked when it is ours).
+            if (IsException(Unwrap(value).Type, _exception) && !fromSource)
+            {
+                continue;
+            }
+
+            if (Source(value) is { } argumentSource)
+            {
+                if (IsException(Unwrap(value).Type, _exception))
+                {
+                    return HelperSource(creation.Constructor!, creation.Arguments);
+                }
+
+                return argumentSource;
+            }
+        }
+
+        return creation.Initializer is null ? null : InitializerSource(creation.Initializer, creation.Type);
+    }
+
+    private IOperation? InitializerSource(IOperation initializer, ITypeSymbol? createdType = null)
+    {
+        switch (initializer)
+        {
+            case IObjectOrCollectionInitializerOperation objectInitializer:
+                foreach (var element in objectInitializer.Initializers)
+                {
+                    if (InitializerSource(element, createdType) is { } elementSource)
+                    {
+                        return elementSource;
+                    }
+                }
+
+                return null;
+
+            case IArrayInitializerOperation arrayInitializer:
+                foreach (var element in arrayInitializer.ElementValues)
+                {
+                    var elementSource = element is IArrayInitializerOperation nested ? InitializerSource(nested) : Source(element);
+                    if (elementSource is not null)
+                    {
+                        return elementSource;
+                    }
+                }
+
+                return null;
+
+            case IMemberInitializerOperation member:
+                return InitializerSource(member.Initializer, createdType);
+
+            case ISimpleAssignmentOperation assignment:
+                return SkipsMember(assignment.Target, createdType) ? null : Source(assignment.Value);
+
+            case IInvocationOperation add:
+                foreach (var argument in add.Arguments)
+                {
+                    if (Source(argument.Value) is { } addSource)
+                    {
+                        return addSource;
+                    }
+                }
+
+                return null;
+
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// Framework types that carry an exception for the server's own use (<c>ProblemDetailsContext.Exception</c>)
+    /// do not write it to the body.
+    /// </summary>
+    public static bool SkipsMember(IOperation target, ITypeSymbol? createdType)
+        => target is IPropertyReferenceOperation { Property.Name: "Exception" or "HttpContext" or "AdditionalMetadata" }
+            && createdType is { Name: "ProblemDetailsContext" }
+            && createdType.DeclaringSyntaxReferences.Length == 0;
+
+    private IOperation? LocalSource(ILocalReferenceOperation reference)
+    {
+        var local = reference.Local;
+        if (!_visitedLocals.Add(local))
+        {
+            return null;
+        }
+
+        IOperation top = reference;
+        while (top.Parent is not null)
+        {
+            top = top.Parent;
+        }
+
+        var usePosition = reference.Syntax.SpanStart;
+        foreach (var descendant in top.Descendants())
+        {
+            // Only what was written before the use counts: `msg = "generic"` after a send does not clean it.
+            if (descendant.Syntax.SpanStart >= usePosition)
+            {
+                continue;
+            }
+
+            IOperation? value = null;
+            switch (descendant)
+            {
+                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                    value = declarator.Initializer?.Value;
+                    break;
+
+                case IAssignmentOperation assignment when IsRootedAt(assignment.Target, local):
+                    // `msg = …`, `msg += …`, `body.Detail = …`, `dict["k"] = …`
+                    value = assignment.Value;
+                    break;
+
+                case ICoalesceAssignmentOperation coalesceAssignment when IsRootedAt(coalesceAssignment.Target, local):
+                    value = coalesceAssignment.Value;
+                    break;
+
+                case IInvocationOperation invocation when invocation.Instance is { } receiver && IsRootedAt(receiver, local):
+                    // `sb.Append(ex.Message)`, `dict.Add("trace", ex.StackTrace)`, `problem.Extensions.Add(…)`
+                    foreach (var argument in invocation.Arguments)
+                    {
+                        if (Source(argument.Value) is { } mutation)
+                        {
+                            return mutation;
+                        }
+                    }
+
+                    break;
+            }
+
+            if (value is not null && Source(value) is { } assigned)
+            {
+                return assigned;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>True when <paramref name="target"/> is the local or a member/element reached from it.</summary>
+    public static bool IsRootedAt(IOperation target, ILocalSymbol local)
+    {
+        var current = target;
+        while (current is not null)
+        {
+            switch (current)
+            {
+                case ILocalReferenceOperation reference:
+                    return SymbolEqualityComparer.Default.Equals(reference.Local, local);
+                case IPropertyReferenceOperation property:
+                    current = property.Instance;
+                    break;
+                case IFieldReferenceOperation field:
+                    current = field.Instance;
+                    break;
+                case IArrayElementReferenceOperation element:
+                    current = element.ArrayReference;
+                    break;
+                case IConversionOperation conversion:
+                    current = conversion.Operand;
+                    break;
+                case IInvocationOperation { Instance: { } receiver } fluent when SymbolEqualityComparer.Default.Equals(fluent.Type, receiver.Type):
+                    // `builder.AppendLine().Append(…)`: fluent calls return the receiver.
+                    current = receiver;
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// One level into a method or constructor of this compilation: does what it returns (or, for a
+    /// constructor, stores) come from the exception data passed to it?
+    /// </summary>
+    private IOperation? HelperSource(IMethodSymbol method, System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments)
+    {
+        if (_inHelper || method.DeclaringSyntaxReferences.Length == 0 || method.IsAbstract || method.IsExtern)
+        {
+            return null;
+        }
+
+        Dictionary<IParameterSymbol, IOperation>? tainted = null;
+        foreach (var argument in arguments)
+        {
+            if (argument.Parameter is not null && Source(argument.Value) is { } argumentSource)
+            {
+                tainted ??= new Dictionary<IParameterSymbol, IOperation>(SymbolEqualityComparer.Default);
+                tainted[argument.Parameter.OriginalDefinition] = argumentSource;
+                tainted[argument.Parameter] = argumentSource;
+            }
+        }
+
+        if (tainted is null)
+        {
+            return null;
+        }
+
+        var body = GetBody(_compilation, method, _cancellationToken);
+        if (body is null)
+        {
+            return null;
+        }
+
+        var savedParameters = _taintedParameters;
+        _inHelper = true;
+        _taintedParameters = tainted;
+        try
+        {
+            foreach (var descendant in body.Descendants())
+            {
+                IOperation? value = descendant switch
+                {
+                    IReturnOperation { ReturnedValue: { } returned } when BelongsTo(descendant, body) => returned,
+                    ISimpleAssignmentOperation assignment when method.MethodKind == MethodKind.Constructor
+                        && assignment.Target is IPropertyReferenceOperation or IFieldReferenceOperation
+                        && BelongsTo(descendant, body) => assignment.Value,
+                    _ => null,
+                };
+
+                if (value is not null && Source(value) is { } helperSource)
+                {
+                    return helperSource;
+                }
+            }
+
+            return null;
+        }
+        finally
+        {
+            _inHelper = false;
+            _taintedParameters = savedParameters;
+        }
+    }
+
+    // Returns inside lambdas and local functions of the helper are not the helper's own.
+    private static bool BelongsTo(IOperation operation, IOperation body)
+    {
+        for (var current = operation.Parent; current is not null && !ReferenceEquals(current, body); current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The operation tree of a method, constructor or local function declared in <paramref name="compilation"/>.</summary>
+    public static IOperation? GetBody(Compilation compilation, IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        if (method.DeclaringSyntaxReferences.Length == 0)
+        {
+            return null;
+        }
+
+        var reference = method.DeclaringSyntaxReferences[0];
+        var tree = reference.SyntaxTree;
+        if (!compilation.ContainsSyntaxTree(tree))
+        {
+            return null;
+        }
+
+        var syntax = reference.GetSyntax(cancellationToken);
+        if (syntax is not (BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax))
+        {
+            return null;
+        }
+
+        // A helper lives in one body; binding it is done only for calls that already carry exception data into a 5xx response.
+#pragma warning disable RS1030 // Do not invoke Compilation.GetSemanticModel() method within a diagnostic analyzer
+        var model = compilation.GetSemanticModel(tree);
+#pragma warning restore RS1030
+        var operation = model.GetOperation(syntax, cancellationToken);
+        return operation switch
+        {
+            ILocalFunctionOperation localFunction => (IOperation?)localFunction.Body ?? localFunction.IgnoredBody,
+            _ => operation,
+        };
+    }
+
+    private static IOperation? ConditionalAccessReceiver(IConditionalAccessInstanceOperation instance)
+    {
+        IOperation child = instance;
+        for (var parent = instance.Parent; parent is not null; child = parent, parent = parent.Parent)
+        {
+            if (parent is IConditionalAccessOperation access && ReferenceEquals(access.WhenNotNull, child))
+            {
+                return access.Operation;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,830 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using ServerErrors.Analyzers.Flow;
+
+namespace ServerErrors.Analyzers.Server;
+
+/// <summary>
+/// SE1001: exception data (message, stack trace, <c>ToString()</c>, the exception object…) that reaches the body
+/// of a 5xx response: MVC <c>StatusCode</c>/<c>Problem</c>/<c>ObjectResult</c>/<c>JsonResult</c>/<c>ContentResult</c>,
+/// minimal-API <c>Results</c>/<c>TypedResults</c>, <c>HttpResponse</c> writes and problem-details writers.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(Descriptors.SE1001_ExceptionDetailsInResponse);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(OnCompilationStart);
+    }
+
+    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    {
+        var types = WellKnownTypes.Get(context.Compilation);
+        var exception = types.Get(WellKnownType.System_Exception);
+        var sinks = new Sinks(
+            types,
+            exception,
+            types.Get(WellKnownType.Microsoft_AspNetCore_Mvc_ControllerBase),
+            types.Get(WellKnownType.Microsoft_AspNetCore_Http_Results),
+            types.Get(WellKnownType.Microsoft_AspNetCore_Http_TypedResults),
+            types.Get(WellKnownType.Microsoft_AspNetCore_Http_HttpResponse),
+            types.Get(WellKnownType.Microsoft_AspNetCore_Http_HttpResponseWritingExtensions),
+            types.Get(WellKnownType.Microsoft_AspNetCore_Http_HttpResponseJsonExtensions),
+            types.Get(WellKnownType.Microsoft_AspNetCore_Http_IProblemDetailsService),
+            types.Get(WellKnownType.Microsoft_AspNetCore_Mvc_ObjectResult),
+            types.Get(WellKnownType.Microsoft_AspNetCore_Mvc_JsonResult),
+            types.Get(WellKnownType.Microsoft_AspNetCore_Mvc_ContentResult),
+            types.Get(WellKnownType.Microsoft_AspNetCore_Mvc_ProblemDetails));
+
+        // A console app or a library without ASP.NET Core pays nothing.
+        if (exception is null || (sinks.ControllerBase is null && sinks.Results is null && sinks.HttpResponse is null && sinks.ObjectResult is null))
+        {
+            return;
+        }
+
+        context.RegisterOperationAction(sinks.AnalyzeInvocation, OperationKind.Invocation);
+        if (sinks.ObjectResult is not null || sinks.JsonResult is not null || sinks.ContentResult is not null)
+        {
+            context.RegisterOperationAction(sinks.AnalyzeObjectCreation, OperationKind.ObjectCreation);
+        }
+
+        if (sinks.ProblemDetails is not null)
+        {
+            context.RegisterOperationAction(sinks.AnalyzeAssignment, OperationKind.SimpleAssignment);
+        }
+    }
+
+    /// <summary>A leaked value: where it is sent and the exception data it carries.</summary>
+    private readonly struct Leak
+    {
+        public Leak(IOperation value, IOperation source)
+        {
+            Value = value;
+            Source = source;
+        }
+
+        public IOperation Value { get; }
+
+        public IOperation Source { get; }
+    }
+
+    private sealed class Sinks
+    {
+        private readonly WellKnownTypes _types;
+        private readonly INamedTypeSymbol? _exception;
+        private readonly INamedTypeSymbol? _typedResults;
+        private readonly INamedTypeSymbol? _writingExtensions;
+        private readonly INamedTypeSymbol? _jsonExtensions;
+        private readonly INamedTypeSymbol? _problemDetailsService;
+
+        public Sinks(
+            WellKnownTypes types,
+            INamedTypeSymbol? exception,
+            INamedTypeSymbol? controllerBase,
+            INamedTypeSymbol? results,
+            INamedTypeSymbol? typedResults,
+            INamedTypeSymbol? httpResponse,
+            INamedTypeSymbol? writingExtensions,
+            INamedTypeSymbol? jsonExtensions,
+            INamedTypeSymbol? problemDetailsService,
+            INamedTypeSymbol? objectResult,
+            INamedTypeSymbol? jsonResult,
+            INamedTypeSymbol? contentResult,
+            INamedTypeSymbol? problemDetails)
+        {
+            _types = types;
+            _exception = exception;
+            ControllerBase = controllerBase;
+            Results = results;
+            _typedResults = typedResults;
+            HttpResponse = httpResponse;
+            _writingExtensions = writingExtensions;
+            _jsonExtensions = jsonExtensions;
+            _problemDetailsService = problemDetailsService;
+            ObjectResult = objectResult;
+            JsonResult = jsonResult;
+            ContentResult = contentResult;
+            ProblemDetails = problemDetails;
+        }
+
+        public INamedTypeSymbol? ControllerBase { get; }
+
+        public INamedTypeSymbol? Results { get; }
+
+        public INamedTypeSymbol? HttpResponse { get; }
+
+        public INamedTypeSymbol? ObjectResult { get; }
+
+        public INamedTypeSymbol? JsonResult { get; }
+
+        public INamedTypeSymbol? ContentResult { get; }
+
+        public INamedTypeSymbol? ProblemDetails { get; }
+
+        public void AnalyzeInvocation(OperationAnalysisContext context)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            var method = invocation.TargetMethod;
+            var type = method.ContainingType;
+            switch (method.Name)
+            {
+                case "StatusCode" when Is(type, ControllerBase):
+                    // StatusCode(int statusCode, object? value)
+                    if (invocation.Arguments.Length == 2 && method.Parameters.Length == 2)
+                    {
+                        var status = StatusCode.TryGetConstant(ArgumentFor(invocation, "statusCode")?.Value);
+                        ReportPayload(context, invocation, status);
+                    }
+
+                    break;
+
+                case "Problem" when Is(type, ControllerBase) || Is(type, Results) || Is(type, _typedResults):
+                    ReportPayload(context, invocation, ProblemStatus(invocation));
+                    break;
+
+                case "Json" or "Content" or "Text" or "InternalServerError" when Is(type, Results) || Is(type, _typedResults):
+                    ReportPayload(context, invocation, method.Name == "InternalServerError" ? 500 : ExplicitStatus(invocation));
+                    break;
+
+                case "WriteAsync" when Is(type, _writingExtensions):
+                case "WriteAsJsonAsync" when Is(type, _jsonExtensions):
+                    ReportDirectWrite(context, invocation);
+                    break;
+
+                case "WriteAsync" or "TryWriteAsync" when _types.IsA(type, WellKnownType.Microsoft_AspNetCore_Http_IProblemDetailsService) || Is(type, _problemDetailsService):
+                    ReportProblemDetailsWrite(context, invocation);
+                    break;
+
+                case "Write" or "WriteAsync" when invocation.Instance is IPropertyReferenceOperation { Property.Name: "Body" } body
+                    && _types.IsA(body.Property.ContainingType, WellKnownType.Microsoft_AspNetCore_Http_HttpResponse):
+                    ReportDirectWrite(context, invocation);
+                    break;
+
+                case "Add" or "TryAdd" when invocation.Instance is { } receiver && IsProblemDetailsContextMember(receiver, "Extensions"):
+                    // `context.ProblemDetails.Extensions.Add("trace", …)` while customizing an exception's problem details.
+                    if (invocation.Arguments.Length == 2)
+                    {
+                        ReportCustomizedProblem(context, invocation, invocation.Arguments[1].Value);
+                    }
+
+                    break;
+            }
+        }
+
+        public void AnalyzeObjectCreation(OperationAnalysisContext context)
+        {
+            var creation = (IObjectCreationOperation)context.Operation;
+            var type = creation.Type;
+            if (type is null || creation.Constructor is null)
+            {
+                return;
+            }
+
+            var isObjectResult = IsA(type, ObjectResult);
+            if (!isObjectResult && !IsA(type, JsonResult) && !IsA(type, ContentResult))
+            {
+                return;
+            }
+
+            int? status = null;
+            var statusKnown = false;
+            if (creation.Initializer is not null)
+            {
+                foreach (var element in creation.Initializer.Initializers)
+                {
+                    if (element is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "StatusCode" } } assignment)
+                    {
+                        status = StatusCode.TryGetConstant(assignment.Value);
+                        statusKnown = true;
+                    }
+                }
+            }
+
+            if (!statusKnown && isObjectResult)
+            {
+                // A result type of this compilation that sets its status in its constructor: `InternalErrorResult(object v) : base(v) { StatusCode = 500; }`.
+                status = ConstructorStatus(context.Compilation, creation.Constructor, context.CancellationToken);
+                statusKnown = status is not null;
+            }
+
+            if (!statusKnown && isObjectResult && SymbolEqualityComparer.Default.Equals(type, ObjectResult) && creation.Arguments.Length == 1)
+            {
+                // ObjectResult takes the status of a ProblemDetails value.
+                if (ProblemDetailsStatus(creation.Arguments[0].Value, out var problemStatus))
+                {
+                    status = problemStatus;
+                }
+            }
+
+            if (status is not { } value || !StatusCode.IsServerError(value) || EnvironmentGuard.IsGuarded(creation))
+            {
+                return;
+            }
+
+            var leaks = new List<Leak>();
+            foreach (var argument in creation.Arguments)
+            {
+                if (argument.ArgumentKind != ArgumentKind.DefaultValue && argument.Parameter is { } parameter && IsPayloadParameter(parameter))
+                {
+                    Decompose(argument.Value, leaks, context.Compilation, context.CancellationToken);
+                }
+            }
+
+            if (creation.Initializer is not null)
+            {
+                foreach (var element in creation.Initializer.Initializers)
+                {
+                    if (element is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "Value" or "Content" } } assignment)
+                    {
+                        Decompose(assignment.Value, leaks, context.Compilation, context.CancellationToken);
+                    }
+                }
+            }
+
+            Report(context, leaks, value);
+        }
+
+        public void AnalyzeAssignment(OperationAnalysisContext context)
+        {
+            // `context.ProblemDetails.Detail = context.Exception?.Message` / `.Extensions["trace"] = …`
+            var assignment = (ISimpleAssignmentOperation)context.Operation;
+            if (assignment.Target is not IPropertyReferenceOperation target)
+            {
+                return;
+            }
+
+            var isPayload = target.Property.IsIndexer
+                ? target.Instance is { } dictionary && IsProblemDetailsContextMember(dictionary, "Extensions")
+                : target.Property.Name is "Detail" or "Title" && target.Instance is { } problem && IsProblemDetailsContextMember(problem, null);
+            if (isPayload)
+            {
+                ReportCustomizedProblem(context, assignment, assignment.Value);
+            }
+        }
+
+        private void ReportCustomizedProblem(OperationAnalysisContext context, IOperation sink, IOperation value)
+        {
+            if (EnvironmentGuard.IsGuarded(sink) || !ResponseStatus.IsExceptionHandlingContext(sink, _types, context.ContainingSymbol))
+            {
+                return;
+            }
+
+            var leaks = new List<Leak>();
+            Decompose(value, leaks, context.Compilation, context.CancellationToken);
+            Report(context, leaks, 500);
+        }
+
+        /// <summary>`X.ProblemDetails` (member null) or `X.ProblemDetails.Extensions` where X is a ProblemDetailsContext.</summary>
+        private bool IsProblemDetailsContextMember(IOperation operation, string? member)
+        {
+            if (member is not null)
+            {
+                if (operation is not IPropertyReferenceOperation property || property.Property.Name != member || property.Instance is null)
+                {
+                    return false;
+                }
+
+                operation = property.Instance;
+            }
+
+            return operation is IPropertyReferenceOperation { Property.Name: "ProblemDetails" } problem
+                && _types.IsA(problem.Property.ContainingType, WellKnownType.Microsoft_AspNetCore_Http_ProblemDetailsContext)
+                && IsA(problem.Property.Type, ProblemDetails);
+        }
+
+        private void ReportPayload(OperationAnalysisContext context, IInvocationOperation invocation, int? status)
+        {
+            if (status is not { } value || !StatusCode.IsServerError(value) || EnvironmentGuard.IsGuarded(invocation))
+            {
+                return;
+            }
+
+            var leaks = new List<Leak>();
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.ArgumentKind != ArgumentKind.DefaultValue && argument.Parameter is { } parameter && IsPayloadParameter(parameter))
+                {
+                    Decompose(argument.Value, leaks, context.Compilation, context.CancellationToken);
+                }
+            }
+
+            Report(context, leaks, value);
+        }
+
+        private void ReportDirectWrite(OperationAnalysisContext context, IInvocationOperation invocation)
+        {
+            // WriteAsync(this HttpResponse, string text…), WriteAsJsonAsync(this HttpResponse, T value…), Body.WriteAsync(buffer…)
+            var payload = ArgumentFor(invocation, "text") ?? ArgumentFor(invocation, "value") ?? ArgumentFor(invocation, "buffer");
+            if (payload is null || EnvironmentGuard.IsGuarded(invocation))
+            {
+                return;
+            }
+
+            var leaks = new List<Leak>();
+            Decompose(payload.Value, leaks, context.Compilation, context.CancellationToken);
+            if (leaks.Count == 0)
+            {
+                return;
+            }
+
+            if (ResponseStatus.AtWrite(invocation, _types, context.ContainingSymbol) is { } status && StatusCode.IsServerError(status))
+            {
+                Report(context, leaks, status);
+            }
+        }
+
+        private void ReportProblemDetailsWrite(OperationAnalysisContext context, IInvocationOperation invocation)
+        {
+            if (invocation.Arguments.Length != 1 || EnvironmentGuard.IsGuarded(invocation))
+            {
+                return;
+            }
+
+            var argument = invocation.Arguments[0].Value;
+            var leaks = new List<Leak>();
+            Decompose(argument, leaks, context.Compilation, context.CancellationToken);
+            if (leaks.Count == 0)
+            {
+                return;
+            }
+
+            // The ProblemDetails.Status of the context when it is a constant, else the response's status.
+            int? status = null;
+            if (ExceptionTaintUnwrap(argument) is IObjectCreationOperation { Initializer: { } initializer })
+            {
+                foreach (var element in initializer.Initializers)
+                {
+                    if (element is IMemberInitializerOperation { InitializedMember: IPropertyReferenceOperation { Property.Name: "ProblemDetails" } } member)
+                    {
+                        if (!InitializerStatus(member.Initializer, out status))
+                        {
+                            return;
+                        }
+                    }
+                    else if (element is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "ProblemDetails" } } assignment)
+                    {
+                        if (!ProblemDetailsStatus(assignment.Value, out status))
+                        {
+                            return;
+                        }
+                    }
+                }
+            }
+
+            status ??= ResponseStatus.AtWrite(invocation, _types, context.ContainingSymbol);
+            if (status is { } value && StatusCode.IsServerError(value))
+            {
+                Report(context, leaks, value);
+            }
+        }
+
+        private static void Report(OperationAnalysisContext context, List<Leak> leaks, int status)
+        {
+            var statusText = status.ToString(CultureInfo.InvariantCulture);
+            foreach (var leak in leaks)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    Descriptors.SE1001_ExceptionDetailsInResponse,
+                    leak.Value.Syntax.GetLocation(),
+                    ExceptionTaint.Describe(leak.Source),
+                    statusText));
+            }
+        }
+
+        /// <summary>
+        /// Splits a payload into the values that are sent: members of anonymous objects, initializers and
+        /// constructor arguments of objects, dictionary entries, array elements, both arms of <c>?:</c>, the
+        /// argument of <c>JsonSerializer.Serialize</c>, and the parts of a local holding such an object.
+        /// Every part that carries exception data is a leak.
+        /// </summary>
+        private void Decompose(IOperation? value, List<Leak> leaks, Compilation compilation, CancellationToken cancellationToken, int depth = 0)
+        {
+            if (value is null || depth > 16)
+            {
+                return;
+            }
+
+            value = ExceptionTaintUnwrap(value);
+            switch (value)
+            {
+                case IAnonymousObjectCreationOperation anonymous:
+                    foreach (var initializer in anonymous.Initializers)
+                    {
+                        if (initializer is ISimpleAssignmentOperation member)
+                        {
+                            Decompose(member.Value, leaks, compilation, cancellationToken, depth + 1);
+                        }
+                    }
+
+                    return;
+
+                case IObjectCreationOperation creation when ExceptionTaint.IsStructural(creation, _exception, _types):
+                    foreach (var argument in creation.Arguments)
+                    {
+                        if (ExceptionTaint.IsException(ExceptionTaintUnwrap(argument.Value).Type, _exception))
+                        {
+                            // An exception handed to a constructor leaks only when the constructor (of this compilation) reads it.
+                            if (creation.Constructor is { DeclaringSyntaxReferences.Length: > 0 }
+                                && ExceptionTaint.FindSource(compilation, creation, cancellationToken) is { } constructorSource)
+                            {
+                                leaks.Add(new Leak(argument.Value, constructorSource));
+                            }
+
+                            continue;
+                        }
+
+                        Decompose(argument.Value, leaks, compilation, cancellationToken, depth + 1);
+                    }
+
+                    if (creation.Initializer is not null)
+                    {
+                        DecomposeInitializer(creation.Initializer, creation.Type, leaks, compilation, cancellationToken, depth + 1);
+                    }
+
+                    return;
+
+                case IArrayCreationOperation { Initializer: { } arrayInitializer }:
+                    DecomposeInitializer(arrayInitializer, null, leaks, compilation, cancellationToken, depth + 1);
+                    return;
+
+                case IConditionalOperation { WhenFalse: { } whenFalse } conditional:
+                    Decompose(conditional.WhenTrue, leaks, compilation, cancellationToken, depth + 1);
+                    Decompose(whenFalse, leaks, compilation, cancellationToken, depth + 1);
+                    return;
+
+                case IInvocationOperation { Arguments.Length: > 0 } serialize when IsSerializer(serialize.TargetMethod):
+                    Decompose(serialize.Arguments[0].Value, leaks, compilation, cancellationToken, depth + 1);
+                    return;
+
+                case ILocalReferenceOperation local when ContainerInitializer(local) is { } container:
+                    DecomposeContainer(local, container, leaks, compilation, cancellationToken, depth + 1);
+                    return;
+            }
+
+            if (ExceptionTaint.FindSource(compilation, value, cancellationToken) is { } source)
+            {
+                leaks.Add(new Leak(value, source));
+            }
+        }
+
+        private void DecomposeInitializer(IOperation initializer, ITypeSymbol? createdType, List<Leak> leaks, Compilation compilation, CancellationToken cancellationToken, int depth)
+        {
+            switch (initializer)
+            {
+                case IObjectOrCollectionInitializerOperation objectInitializer:
+                    foreach (var element in objectInitializer.Initializers)
+                    {
+                        DecomposeInitializer(element, createdType, leaks, compilation, cancellationToken, depth);
+                    }
+
+                    break;
+
+                case IArrayInitializerOperation arrayInitializer:
+                    foreach (var element in arrayInitializer.ElementValues)
+                    {
+                        if (element is IArrayInitializerOperation nested)
+                        {
+                            DecomposeInitializer(nested, null, leaks, compilation, cancellationToken, depth);
+                        }
+                        else
+                        {
+                            Decompose(element, leaks, compilation, cancellationToken, depth);
+                        }
+                    }
+
+                    break;
+
+                case IMemberInitializerOperation member:
+                    if (!ExceptionTaint.SkipsMember(member.InitializedMember, createdType))
+                    {
+                        DecomposeInitializer(member.Initializer, createdType, leaks, compilation, cancellationToken, depth);
+                    }
+
+                    break;
+
+                case ISimpleAssignmentOperation assignment:
+                    if (!ExceptionTaint.SkipsMember(assignment.Target, createdType)
+                        && !(assignment.Target is IPropertyReferenceOperation { Property.Name: "Status" } && IsA(createdType, ProblemDetails)))
+                    {
+                        Decompose(assignment.Value, leaks, compilation, cancellationToken, depth);
+                    }
+
+                    break;
+
+                case IInvocationOperation add:
+                    // Collection initializer `{ "trace", ex.StackTrace }`: the key is the author's text.
+                    for (var i = 0; i < add.Arguments.Length; i++)
+                    {
+                        if (i > 0 || add.Arguments.Length == 1)
+                        {
+                            Decompose(add.Arguments[i].Value, leaks, compilation, cancellationToken, depth);
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        /// <summary>The object a local holds when it is built once (anonymous object, DTO, dictionary) and then only filled in.</summary>
+        private IOperation? ContainerInitializer(ILocalReferenceOperation reference)
+        {
+            var local = reference.Local;
+            if (local.Type is null || _types.IsA(local.Type, WellKnownType.System_Text_StringBuilder)
+                || ExceptionTaint.IsException(local.Type, _exception) || local.DeclaringSyntaxReferences.Length != 1)
+            {
+                return null;
+            }
+
+            IOperation top = reference;
+            while (top.Parent is not null)
+            {
+                top = top.Parent;
+            }
+
+            IOperation? initializer = null;
+            foreach (var descendant in top.Descendants())
+            {
+                switch (descendant)
+                {
+                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                        initializer = declarator.Initializer?.Value;
+                        break;
+                    case IAssignmentOperation { Target: ILocalReferenceOperation target } when SymbolEqualityComparer.Default.Equals(target.Local, local):
+                        return null;
+                }
+            }
+
+            if (initializer is null)
+            {
+                return null;
+            }
+
+            var unwrapped = ExceptionTaintUnwrap(initializer);
+            if (local.Type.SpecialType == SpecialType.System_String)
+            {
+                // `var json = JsonSerializer.Serialize(new { … }); await Response.WriteAsync(json);`
+                return unwrapped is IInvocationOperation invocation && IsSerializer(invocation.TargetMethod) ? unwrapped : null;
+            }
+
+            return unwrapped is IAnonymousObjectCreationOperation || (unwrapped is IObjectCreationOperation && ExceptionTaint.IsStructural(unwrapped, _exception, _types))
+                || (unwrapped is IObjectCreationOperation creation && creation.Arguments.Length == 0)
+                ? unwrapped
+                : null;
+        }
+
+        private void DecomposeContainer(ILocalReferenceOperation reference, IOperation initializer, List<Leak> leaks, Compilation compilation, CancellationToken cancellationToken, int depth)
+        {
+            Decompose(initializer, leaks, compilation, cancellationToken, depth);
+
+            IOperation top = reference;
+            while (top.Parent is not null)
+            {
+                top = top.Parent;
+            }
+
+            var usePosition = reference.Syntax.SpanStart;
+            foreach (var descendant in top.Descendants())
+            {
+                if (descendant.Syntax.SpanStart >= usePosition)
+                {
+                    continue;
+                }
+
+                switch (descendant)
+                {
+                    case ISimpleAssignmentOperation assignment when assignment.Target is not ILocalReferenceOperation
+                        && ExceptionTaint.IsRootedAt(assignment.Target, reference.Local)
+                        && !(assignment.Target is IPropertyReferenceOperation { Property.Name: "Status" or "StatusCode" }):
+                        // `problem.Detail = …`, `body["trace"] = …`, `problem.Extensions["trace"] = …`
+                        Decompose(assignment.Value, leaks, compilation, cancellationToken, depth);
+                        break;
+
+                    case IInvocationOperation { Instance: { } receiver } invocation when invocation.TargetMethod.Name is "Add" or "TryAdd" or "Insert"
+                        && ExceptionTaint.IsRootedAt(receiver, reference.Local):
+                        // `body.Add("trace", …)`, `problem.Extensions.TryAdd("trace", …)`: the value, not the key.
+                        for (var i = invocation.Arguments.Length > 1 ? 1 : 0; i < invocation.Arguments.Length; i++)
+                        {
+                            Decompose(invocation.Arguments[i].Value, leaks, compilation, cancellationToken, depth);
+                        }
+
+                        break;
+                }
+            }
+        }
+
+        private bool IsSerializer(IMethodSymbol method)
+            => method.Name is "Serialize" or "SerializeObject" or "SerializeToUtf8Bytes"
+                && (_types.IsA(method.ContainingType, WellKnownType.System_Text_Json_JsonSerializer) || _types.IsA(method.ContainingType, WellKnownType.Newtonsoft_Json_JsonConvert));
+
+        private bool IsPayloadParameter(IParameterSymbol parameter)
+        {
+            if (parameter.Name is "statusCode" or "contentType" or "cancellationToken")
+            {
+                return false;
+            }
+
+            // `Json<TValue>(TValue data…)`: the declared parameter type, not the inferred one.
+            var type = parameter.OriginalDefinition.Type;
+            return type.SpecialType is SpecialType.System_String or SpecialType.System_Object
+                || type.TypeKind is TypeKind.TypeParameter or TypeKind.Interface
+                || IsA(type, ProblemDetails);
+        }
+
+        private static int? ProblemStatus(IInvocationOperation invocation)
+        {
+            // Problem(detail, instance, statusCode, title, type[, extensions]): 500 unless another status is given.
+            if (ArgumentFor(invocation, "statusCode") is { ArgumentKind: not ArgumentKind.DefaultValue } statusArgument)
+            {
+                var value = statusArgument.Value;
+                while (value is IConversionOperation conversion)
+                {
+                    value = conversion.Operand;
+                }
+
+                return value.ConstantValue is { HasValue: true, Value: null } ? 500 : StatusCode.TryGetConstant(value);
+            }
+
+            // Problem(ProblemDetails): its Status, 500 when unset.
+            if (ArgumentFor(invocation, "problemDetails") is { } problemArgument)
+            {
+                return ProblemDetailsStatus(problemArgument.Value, out var status) ? status ?? 500 : null;
+            }
+
+            return 500;
+        }
+
+        private static int? ExplicitStatus(IInvocationOperation invocation)
+            => ArgumentFor(invocation, "statusCode") is { ArgumentKind: not ArgumentKind.DefaultValue } statusArgument
+                ? StatusCode.TryGetConstant(statusArgument.Value)
+                : null;
+
+        /// <summary>
+        /// The Status a ProblemDetails value carries: true with the constant (or null when unset); false when it
+        /// is computed or the value is not built here.
+        /// </summary>
+        private static bool ProblemDetailsStatus(IOperation value, out int? status)
+        {
+            status = null;
+            value = ExceptionTaintUnwrap(value);
+            if (value is ILocalReferenceOperation local && SingleInitializer(local) is { } initializer)
+            {
+                value = ExceptionTaintUnwrap(initializer);
+            }
+
+            if (value is not IObjectCreationOperation creation)
+            {
+                return false;
+            }
+
+            return creation.Initializer is null || InitializerStatus(creation.Initializer, out status);
+        }
+
+        private static bool InitializerStatus(IObjectOrCollectionInitializerOperation initializer, out int? status)
+        {
+            status = null;
+            foreach (var element in initializer.Initializers)
+            {
+                if (element is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "Status" } } assignment)
+                {
+                    var value = assignment.Value;
+                    while (value is IConversionOperation conversion)
+                    {
+                        value = conversion.Operand;
+                    }
+
+                    if (value.ConstantValue is { HasValue: true, Value: null })
+                    {
+                        status = null;
+                        continue;
+                    }
+
+                    status = StatusCode.TryGetConstant(value);
+                    if (status is null)
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>The initializer of a local that is never assigned again, or null.</summary>
+        private static IOperation? SingleInitializer(ILocalReferenceOperation reference)
+        {
+            IOperation top = reference;
+            while (top.Parent is not null)
+            {
+                top = top.Parent;
+            }
+
+            IOperation? initializer = null;
+            foreach (var descendant in top.Descendants())
+            {
+                switch (descendant)
+                {
+                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, reference.Local):
+                        initializer = declarator.Initializer?.Value;
+                        break;
+                    case IAssignmentOperation assignment when ExceptionTaint.IsRootedAt(assignment.Target, reference.Local)
+                        && (assignment.Target is ILocalReferenceOperation || assignment.Target is IPropertyReferenceOperation { Property.Name: "Status" }):
+                        return null;
+                }
+            }
+
+            return initializer;
+        }
+
+        private int? ConstructorStatus(Compilation compilation, IMethodSymbol constructor, CancellationToken cancellationToken)
+        {
+            if (constructor.DeclaringSyntaxReferences.Length == 0)
+            {
+                return null;
+            }
+
+            var body = ExceptionTaint.GetBody(compilation, constructor, cancellationToken);
+            if (body is null)
+            {
+                return null;
+            }
+
+            int? status = null;
+            foreach (var descendant in body.Descendants())
+            {
+                if (descendant is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "StatusCode" } target } assignment
+                    && IsA(target.Property.ContainingType, ObjectResult))
+                {
+                    status = StatusCode.TryGetConstant(assignment.Value);
+                    if (status is null)
+                    {
+                        return null;
+                    }
+                }
+            }
+
+            return status;
+        }
+
+        private static IArgumentOperation? ArgumentFor(IInvocationOperation invocation, string parameterName)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter?.Name == parameterName)
+                {
+                    return argument;
+                }
+            }
+
+            return null;
+        }
+
+        private static IOperation ExceptionTaintUnwrap(IOperation operation)
+        {
+            while (true)
+            {
+                switch (operation)
+                {
+                    case IConversionOperation conversion:
+                        operation = conversion.Operand;
+                        continue;
+                    case IParenthesizedOperation parenthesized:
+                        operation = parenthesized.Operand;
+                        continue;
+                    default:
+                        return operation;
+                }
+            }
+        }
+
+        private static bool Is(INamedTypeSymbol? type, INamedTypeSymbol? target)
+            => target is not null && SymbolEqualityComparer.Default.Equals(type, target);
+
+        private static bool IsA(ITypeSymbol? type, INamedTypeSymbol? target)
+        {
+            if (target is null)
+            {
+                return false;
+            }
+
+            for (var current = type; current is not null; current = current.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current, target))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}
