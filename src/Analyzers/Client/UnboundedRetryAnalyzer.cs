@@ -14,8 +14,18 @@ public sealed class UnboundedRetryAnalyzer : DiagnosticAnalyzer
     internal const string KindForever = "Forever";
     internal const string KindMaxRetryAttempts = "MaxRetryAttempts";
 
-    private static readonly ImmutableDictionary<string, string?> ForeverProperties = ImmutableDictionary<string, string?>.Empty.Add(KindKey, KindForever);
-    private static readonly ImmutableDictionary<string, string?> MaxRetryAttemptsProperties = ImmutableDictionary<string, string?>.Empty.Add(KindKey, KindMaxRetryAttempts);
+    /// <summary>Property bag key: the bound the fix uses (option <c>server_errors.max_retry_attempts</c>, default 3).</summary>
+    internal const string CountKey = "Count";
+
+    internal const int DefaultMaxRetryAttempts = 3;
+
+    private static ImmutableDictionary<string, string?> Properties(OperationAnalysisContext context, string kind)
+    {
+        var count = AnalyzerConfig.GetPositiveInt(context.Options, context.Operation.Syntax.SyntaxTree, AnalyzerConfig.MaxRetryAttempts, DefaultMaxRetryAttempts, out _);
+        return ImmutableDictionary<string, string?>.Empty
+            .Add(KindKey, kind)
+            .Add(CountKey, count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(Descriptors.SE2004_UnboundedRetry);
@@ -56,7 +66,7 @@ public sealed class UnboundedRetryAnalyzer : DiagnosticAnalyzer
         }
 
         context.ReportDiagnostic(Diagnostic.Create(
-            Descriptors.SE2004_UnboundedRetry, RetryPolicies.NameToEnd(invocation), ForeverProperties, "'" + name + "'"));
+            Descriptors.SE2004_UnboundedRetry, RetryPolicies.NameToEnd(invocation), Properties(context, KindForever), "'" + name + "'"));
     }
 
     private static void AnalyzeAssignment(OperationAnalysisContext context, RetryLibraries libraries)
@@ -67,7 +77,7 @@ public sealed class UnboundedRetryAnalyzer : DiagnosticAnalyzer
             && PollyV7Retry.Strip(assignment.Value).ConstantValue is { HasValue: true, Value: int.MaxValue })
         {
             context.ReportDiagnostic(Diagnostic.Create(
-                Descriptors.SE2004_UnboundedRetry, assignment.Syntax.GetLocation(), MaxRetryAttemptsProperties, "'MaxRetryAttempts = int.MaxValue'"));
+                Descriptors.SE2004_UnboundedRetry, assignment.Syntax.GetLocation(), Properties(context, KindMaxRetryAttempts), "'MaxRetryAttempts = int.MaxValue'"));
         }
     }
 }
