@@ -352,6 +352,7 @@ internal static class DelaySchedule
                 case IObjectCreationOperation creation when !IsTimeSpan(creation.Type):
                 case IAnonymousFunctionOperation:
                 case IAwaitOperation:
+                case IInvalidOperation:
                     return false;
             }
         }

@@ -23,7 +23,7 @@ internal static class RetryFixSyntax
     private static readonly int[] DefaultVariants = { 0, 3, 2, 1 };
 
     /// <summary>Variant order for Retry → WaitAndRetry callbacks: (exception, count) → (exception, delay, count, context).</summary>
-    public static readonly int[] InsertDelayVariants = { 0, 1, 2, 3 };
+    public static readonly int[] InsertDelayVariants = { 1, 2, 0, 3 };
 
     /// <summary>A name not yet visible at <paramref name="position"/>: <paramref name="preferred"/> or a numbered variant.</summary>
     public static string FreeName(SemanticModel model, int position, string preferred)
@@ -89,6 +89,18 @@ internal static class RetryFixSyntax
         return null;
     }
 
+    private static string Unused(HashSet<string> used, string preferred)
+    {
+        var name = preferred;
+        for (var i = 1; used.Contains(name); i++)
+        {
+            name = preferred + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        used.Add(name);
+        return name;
+    }
+
     private static ExpressionSyntax? AdaptLambda(ExpressionSyntax expression, int variant)
     {
         List<ParameterSyntax> parameters;
@@ -112,15 +124,29 @@ internal static class RetryFixSyntax
             return null;
         }
 
-        var discard = SyntaxFactory.Parameter(SyntaxFactory.Identifier("_"));
+        // Named parameters rather than discards: `(ex, delay, count, context)` reads well and never collides.
+        var used = new HashSet<string>();
+        foreach (var token in body.DescendantTokens())
+        {
+            if (token.IsKind(SyntaxKind.IdentifierToken))
+            {
+                used.Add(token.ValueText);
+            }
+        }
+
+        foreach (var parameter in parameters)
+        {
+            used.Add(parameter.Identifier.ValueText);
+        }
+
         if (variant is 1 or 3)
         {
-            parameters.Add(discard);
+            parameters.Add(SyntaxFactory.Parameter(SyntaxFactory.Identifier(Unused(used, variant == 1 ? "context" : "_"))));
         }
 
         if (variant is 1 or 2)
         {
-            parameters.Insert(1, discard);
+            parameters.Insert(1, SyntaxFactory.Parameter(SyntaxFactory.Identifier(Unused(used, variant == 1 ? "delay" : "_"))));
         }
 
         // A single parameter named `_` is a real parameter; several are discards. Keep the original name usable.
