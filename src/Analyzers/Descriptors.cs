@@ -63,7 +63,6 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "RFC 9110 allows only a non-negative integer of seconds or an IMF-fixdate in Retry-After. Clients ignore any other value.");
 
-#pragma warning disable RS2000 // Not reported by an analyzer yet: joins AnalyzerReleases.Unshipped.md with its analyzer.
     public static readonly DiagnosticDescriptor SE2001_RetriesClientErrors = Create(
         "SE2001",
         "Do not retry 4xx client errors",
@@ -71,9 +70,7 @@ internal static class Descriptors
         Categories.Reliability,
         DiagnosticSeverity.Warning,
         "A 4xx response means the request itself is wrong and will fail the same way again. Retry only transient failures: 5xx, 408, 429 and network errors.");
-#pragma warning restore RS2000
 
-#pragma warning disable RS2000 // Not reported by an analyzer yet: joins AnalyzerReleases.Unshipped.md with its analyzer.
     public static readonly DiagnosticDescriptor SE2002_RetryWithoutBackoff = Create(
         "SE2002",
         "Retry with exponential backoff",
@@ -81,9 +78,7 @@ internal static class Descriptors
         Categories.Reliability,
         DiagnosticSeverity.Warning,
         "Retrying immediately or at a constant pace hammers a server that is already struggling. Back off exponentially, ideally with jitter.");
-#pragma warning restore RS2000
 
-#pragma warning disable RS2000 // Not reported by an analyzer yet: joins AnalyzerReleases.Unshipped.md with its analyzer.
     public static readonly DiagnosticDescriptor SE2003_RetryIgnoresRetryAfter = Create(
         "SE2003",
         "Honor Retry-After when retrying 503/429",
@@ -91,9 +86,7 @@ internal static class Descriptors
         Categories.Reliability,
         DiagnosticSeverity.Info,
         "A server that answers 503 or 429 usually says when to come back. A retry that handles those statuses should wait for Retry-After when it is present.");
-#pragma warning restore RS2000
 
-#pragma warning disable RS2000 // Not reported by an analyzer yet: joins AnalyzerReleases.Unshipped.md with its analyzer.
     public static readonly DiagnosticDescriptor SE2004_UnboundedRetry = Create(
         "SE2004",
         "Bound the number of retries",
@@ -101,7 +94,6 @@ internal static class Descriptors
         Categories.Reliability,
         DiagnosticSeverity.Warning,
         "A retry without an attempt limit never gives up: it hides outages, holds resources and keeps load on a failing server.");
-#pragma warning restore RS2000
 
     private static DiagnosticDescriptor Create(string id, string title, string message, string category, DiagnosticSeverity severity, string description)
         => new(id, title, message, category, severity, isEnabledByDefault: true, description, HelpLinkBase + id + ".md");

@@ -57,6 +57,16 @@ internal enum WellKnownType
     Microsoft_Net_Http_Headers_HeaderNames,
 
     // Retry policies: Polly v7, Polly v8, Microsoft.Extensions.Http.Resilience (SE2001-SE2004)
+    Polly_RetrySyntax,
+    Polly_AsyncRetrySyntax,
+    Polly_RetryTResultSyntax,
+    Polly_AsyncRetryTResultSyntax,
+    Polly_PolicyBuilder,
+    Polly_PolicyBuilder__1,
+    Polly_Retry_RetryStrategyOptions__1,
+    Polly_PredicateBuilder__1,
+    Polly_Extensions_Http_HttpPolicyExtensions,
+    Microsoft_Extensions_Http_Resilience_HttpRetryStrategyOptions,
 
     // Hand-written retry loops (SE2001-SE2004)
 }

@@ -1,0 +1,119 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using ServerErrors.Analyzers.Flow;
+
+namespace ServerErrors.Analyzers.Client;
+
+/// <summary>SE2003: a retry whose condition names 503 or 429 but whose delay never looks at Retry-After.</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class RetryAfterIgnoredAnalyzer : DiagnosticAnalyzer
+{
+    internal const string KindKey = "Kind";
+    internal const string KindV7 = "V7";
+    internal const string KindV8 = "V8";
+
+    private static readonly ImmutableDictionary<string, string?> V7Properties = ImmutableDictionary<string, string?>.Empty.Add(KindKey, KindV7);
+    private static readonly ImmutableDictionary<string, string?> V8Properties = ImmutableDictionary<string, string?>.Empty.Add(KindKey, KindV8);
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(Descriptors.SE2003_RetryIgnoresRetryAfter);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(OnCompilationStart);
+    }
+
+    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    {
+        var libraries = RetryLibraries.Get(context.Compilation);
+        if (libraries is null)
+        {
+            return;
+        }
+
+        if (libraries.HasV7)
+        {
+            context.RegisterOperationAction(c => AnalyzeV7(c, libraries), OperationKind.Invocation);
+        }
+
+        if (libraries.HasV8)
+        {
+            context.RegisterOperationAction(c => AnalyzeV8(c, libraries), OperationKind.ObjectCreation);
+        }
+    }
+
+    private static void AnalyzeV7(OperationAnalysisContext context, RetryLibraries libraries)
+    {
+        var retry = PollyV7Retry.TryCreate((IInvocationOperation)context.Operation, libraries);
+        if (retry is null || !retry.Waits || retry.SleepProviderSeesOutcome || !RetryCondition.IsHttpResponseMessage(retry.ResultType)
+            || DelaySchedule.ReadsRetryAfter(retry.Invocation))
+        {
+            return;
+        }
+
+        foreach (var predicate in retry.ResultPredicates)
+        {
+            var facts = RetryCondition.AnalyzeResponseCondition(predicate);
+            if (facts.NamesComeBackLater)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    Descriptors.SE2003_RetryIgnoresRetryAfter, RetryPolicies.NameToEnd(retry.Invocation), V7Properties, RetryCondition.Describe(facts.NamedComeBackLater)));
+                return;
+            }
+        }
+    }
+
+    private static void AnalyzeV8(OperationAnalysisContext context, RetryLibraries libraries)
+    {
+        var options = PollyV8RetryOptions.TryCreate((IObjectCreationOperation)context.Operation, libraries);
+        if (options is null || options.IsHttpOptions || options.Incomplete || options.DelayGenerator is not null || options.ReadsRetryAfter
+            || options.ShouldHandle is not { } shouldHandle || !RetryCondition.IsHttpResponseMessage(options.ResultType))
+        {
+            return;
+        }
+
+        var named = NamedComeBackLater(shouldHandle.Value);
+        if (named != 0)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.SE2003_RetryIgnoresRetryAfter, RetryPolicies.CreationHead(options.Creation), V8Properties, RetryCondition.Describe(named)));
+        }
+    }
+
+    private static int NamedComeBackLater(IOperation value)
+    {
+        while (value is IConversionOperation { OperatorMethod: null } conversion)
+        {
+            value = conversion.Operand;
+        }
+
+        if (DelaySchedule.UnwrapLambda(value) is { } lambda)
+        {
+            return RetryCondition.AnalyzeResponseCondition(lambda).NamedComeBackLater;
+        }
+
+        if (value is IConversionOperation { OperatorMethod: not null } builderConversion)
+        {
+            var current = builderConversion.Operand;
+            for (var depth = 0; current is IInvocationOperation call && depth < 32; depth++)
+            {
+                if (call.TargetMethod.Name == "HandleResult" && call.Arguments.Length == 1 && call.Arguments[0].Parameter?.Type.TypeKind == TypeKind.Delegate)
+                {
+                    var named = RetryCondition.AnalyzeResponseCondition(call.Arguments[0].Value).NamedComeBackLater;
+                    if (named != 0)
+                    {
+                        return named;
+                    }
+                }
+
+                current = call.Instance;
+            }
+        }
+
+        return 0;
+    }
+}

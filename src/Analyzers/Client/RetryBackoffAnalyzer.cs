@@ -1,0 +1,224 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using ServerErrors.Analyzers.Flow;
+
+namespace ServerErrors.Analyzers.Client;
+
+/// <summary>SE2002: a retry policy that waits not at all or a constant time between attempts.</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class RetryBackoffAnalyzer : DiagnosticAnalyzer
+{
+    internal const string KindKey = "Kind";
+
+    /// <summary>Polly v7 <c>Retry*</c>/<c>RetryForever*</c>: no wait at all.</summary>
+    internal const string KindNoWait = "NoWait";
+
+    /// <summary>Polly v7 <c>WaitAndRetry*</c> with a constant sleep-duration provider.</summary>
+    internal const string KindConstantProvider = "ConstantProvider";
+
+    /// <summary>Polly v7 <c>WaitAndRetry*</c> with a constant schedule of durations.</summary>
+    internal const string KindConstantSchedule = "ConstantSchedule";
+
+    /// <summary>Polly v8 options (creation or assignment) with a constant or zero backoff.</summary>
+    internal const string KindOptions = "Options";
+
+    /// <summary>A lone <c>BackoffType = Constant</c> / <c>Delay = TimeSpan.Zero</c> assignment on options created elsewhere.</summary>
+    internal const string KindAssignment = "Assignment";
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(Descriptors.SE2002_RetryWithoutBackoff);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(OnCompilationStart);
+    }
+
+    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    {
+        var libraries = RetryLibraries.Get(context.Compilation);
+        if (libraries is null)
+        {
+            return;
+        }
+
+        if (libraries.HasV7)
+        {
+            context.RegisterOperationAction(c => AnalyzeV7(c, libraries), OperationKind.Invocation);
+        }
+
+        if (libraries.HasV8)
+        {
+            context.RegisterOperationAction(c => AnalyzeV8Options(c, libraries), OperationKind.ObjectCreation);
+            context.RegisterOperationAction(c => AnalyzeV8Assignment(c, libraries), OperationKind.SimpleAssignment);
+        }
+    }
+
+    private static bool ScopeIsAll(OperationAnalysisContext context)
+        => string.Equals(AnalyzerConfig.GetString(context.Options, context.Operation.Syntax.SyntaxTree, AnalyzerConfig.SE2002Scope), "all", System.StringComparison.OrdinalIgnoreCase);
+
+    private static void Report(OperationAnalysisContext context, Location location, string kind, string what)
+        => context.ReportDiagnostic(Diagnostic.Create(
+            Descriptors.SE2002_RetryWithoutBackoff, location, ImmutableDictionary<string, string?>.Empty.Add(KindKey, kind), what));
+
+    private static void AnalyzeV7(OperationAnalysisContext context, RetryLibraries libraries)
+    {
+        var retry = PollyV7Retry.TryCreate((IInvocationOperation)context.Operation, libraries);
+        if (retry is null)
+        {
+            return;
+        }
+
+        string kind;
+        string what;
+        if (!retry.Waits)
+        {
+            kind = KindNoWait;
+            what = "retries immediately without waiting";
+        }
+        else if (retry.SleepDurationProvider is { } provider)
+        {
+            var growth = DelaySchedule.ClassifySleepProvider(provider.Value, out _);
+            if (growth is not (DelayGrowth.Constant or DelayGrowth.None))
+            {
+                return;
+            }
+
+            kind = KindConstantProvider;
+            what = growth == DelayGrowth.None ? "does not wait between attempts" : "waits the same time before every attempt";
+        }
+        else if (retry.SleepDurations is { } durations)
+        {
+            var growth = DelaySchedule.ClassifySchedule(durations.Value, out _);
+            if (growth is not (DelayGrowth.Constant or DelayGrowth.None))
+            {
+                return;
+            }
+
+            kind = KindConstantSchedule;
+            what = growth == DelayGrowth.None ? "does not wait between attempts" : "waits the same time before every attempt";
+        }
+        else
+        {
+            return;
+        }
+
+        if (!ScopeIsAll(context) && !retry.IsHttp())
+        {
+            return;
+        }
+
+        Report(context, RetryPolicies.NameToEnd(retry.Invocation), kind, what);
+    }
+
+    private static void AnalyzeV8Options(OperationAnalysisContext context, RetryLibraries libraries)
+    {
+        var options = PollyV8RetryOptions.TryCreate((IObjectCreationOperation)context.Operation, libraries);
+        if (options is null || options.Incomplete || options.DelayGenerator is not null)
+        {
+            return;
+        }
+
+        if (!options.IsHttp && !ScopeIsAll(context))
+        {
+            return;
+        }
+
+        int? backoff;
+        if (options.BackoffType is { } backoffAssignment)
+        {
+            backoff = RetryPolicies.BackoffTypeValue(backoffAssignment.Value);
+            if (backoff is null)
+            {
+                return;
+            }
+
+            if (backoff == 0)
+            {
+                Report(context, backoffAssignment.Syntax.GetLocation(), KindOptions, "uses a constant backoff");
+                return;
+            }
+        }
+        else if (!options.IsHttpOptions)
+        {
+            // RetryStrategyOptions defaults to DelayBackoffType.Constant.
+            Report(context, RetryPolicies.CreationHead(options.Creation), KindOptions, "uses the default constant backoff");
+            return;
+        }
+
+        if (options.Delay is { } delay && DelaySchedule.TryGetMilliseconds(delay.Value) is <= 0)
+        {
+            Report(context, delay.Syntax.GetLocation(), KindOptions, "has a zero Delay and does not wait between attempts");
+        }
+    }
+
+    private static void AnalyzeV8Assignment(OperationAnalysisContext context, RetryLibraries libraries)
+    {
+        var assignment = (ISimpleAssignmentOperation)context.Operation;
+        if (assignment.Target is not IPropertyReferenceOperation { Property.Name: "BackoffType" or "Delay" } target
+            || target.Instance is null
+            || !libraries.IsRetryOptions(target.Instance.Type)
+            || IsOwnedByCreation(target.Instance))
+        {
+            return;
+        }
+
+        string what;
+        if (target.Property.Name == "BackoffType")
+        {
+            if (RetryPolicies.BackoffTypeValue(assignment.Value) != 0)
+            {
+                return;
+            }
+
+            what = "uses a constant backoff";
+        }
+        else
+        {
+            if (DelaySchedule.TryGetMilliseconds(assignment.Value) is not <= 0)
+            {
+                return;
+            }
+
+            what = "has a zero Delay and does not wait between attempts";
+        }
+
+        var isHttp = libraries.IsHttpRetryOptions(target.Instance.Type)
+            || RetryCondition.IsHttpResponseMessage(RetryLibraries.RetryOptionsResultType(target.Instance.Type))
+            || RetryPolicies.IsInHttpClientRegistration(assignment);
+        if (!isHttp && !ScopeIsAll(context))
+        {
+            return;
+        }
+
+        Report(context, assignment.Syntax.GetLocation(), KindAssignment, what);
+    }
+
+    /// <summary>The options are analyzed as a whole at their creation: an initializer member or a local initialized with <c>new</c>.</summary>
+    internal static bool IsOwnedByCreation(IOperation instance)
+    {
+        if (instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver })
+        {
+            return true;
+        }
+
+        if (instance is ILocalReferenceOperation local)
+        {
+            foreach (var reference in local.Local.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax
+                    {
+                        Initializer.Value: Microsoft.CodeAnalysis.CSharp.Syntax.BaseObjectCreationExpressionSyntax,
+                    })
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,171 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+using ServerErrors.Analyzers.Client;
+
+namespace ServerErrors.Analyzers.CodeFixes.Client;
+
+/// <summary>SE2003: wait for Retry-After when present — v8 <c>DelayGenerator</c>, v7 outcome-aware sleep-duration provider.</summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RetryAfterIgnoredCodeFix)), Shared]
+public sealed class RetryAfterIgnoredCodeFix : CodeFixProvider
+{
+    internal const string V8Key = "SE2003.DelayGenerator";
+    internal const string V7Key = "SE2003.OutcomeSleepProvider";
+
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.SE2003_RetryIgnoresRetryAfter.Id);
+
+    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null || model is null)
+        {
+            return;
+        }
+
+        var diagnostic = context.Diagnostics[0];
+        diagnostic.Properties.TryGetValue(RetryAfterIgnoredAnalyzer.KindKey, out var kind);
+        var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+        if (node.ContainsDiagnostics)
+        {
+            return;
+        }
+
+        if (kind == RetryAfterIgnoredAnalyzer.KindV8 && node.FirstAncestorOrSelf<BaseObjectCreationExpressionSyntax>() is { } creation)
+        {
+            var name = RetryFixSyntax.FreeName(model, creation.SpanStart, "args");
+            var generator = SyntaxFactory.ParseExpression($"DelayGenerator = {name} => ValueTask.FromResult({name}.Outcome.Result?.Headers.RetryAfter?.Delta)");
+            var members = new List<ExpressionSyntax>();
+            if (creation.Initializer is { } existing)
+            {
+                members.AddRange(existing.Expressions);
+            }
+
+            members.Add(generator);
+            var initializer = SyntaxFactory.InitializerExpression(SyntaxKind.ObjectInitializerExpression, SyntaxFactory.SeparatedList(members));
+            BaseObjectCreationExpressionSyntax newCreation = creation.Initializer is { } old
+                ? creation.WithInitializer(old.WithExpressions(old.Expressions.Add(generator.WithLeadingTrivia(old.Expressions.Count > 0 ? old.Expressions[0].GetLeadingTrivia() : default))))
+                : creation is ObjectCreationExpressionSyntax explicitNew
+                    ? explicitNew.WithType(explicitNew.Type.WithoutTrailingTrivia()).WithArgumentList(explicitNew.ArgumentList?.WithoutTrailingTrivia()).WithInitializer(initializer.WithAdditionalAnnotations(Formatter.Annotation))
+                    : creation.WithInitializer(initializer.WithAdditionalAnnotations(Formatter.Annotation));
+            if (creation.Initializer is { } withComma && withComma.Expressions.Count > 0 && withComma.Expressions.SeparatorCount < withComma.Expressions.Count)
+            {
+                // No trailing comma: `{ A = 1 }` → `{ A = 1, DelayGenerator = … }` keeping the space before `}`.
+                var last = withComma.Expressions[withComma.Expressions.Count - 1];
+                var expressions = withComma.Expressions.Replace(last, last.WithoutTrailingTrivia()).Add(generator.WithLeadingTrivia(SyntaxFactory.Space).WithTrailingTrivia(last.GetTrailingTrivia()));
+                if (last.GetTrailingTrivia().ToFullString().IndexOf('\n') >= 0)
+                {
+                    expressions = withComma.Expressions.Replace(last, last.WithoutTrailingTrivia()).Add(generator.WithLeadingTrivia(last.GetLeadingTrivia()).WithTrailingTrivia(last.GetTrailingTrivia()));
+                }
+
+                newCreation = creation.WithInitializer(withComma.WithExpressions(expressions));
+            }
+
+            if (creation.Initializer is { } trailing && trailing.Expressions.Count > 0 && trailing.Expressions.SeparatorCount == trailing.Expressions.Count)
+            {
+                // Trailing comma: the new member gets one too, with the line break of the previous one.
+                var items = trailing.Expressions.GetWithSeparators();
+                var lastSeparator = items[items.Count - 1].AsToken();
+                items = items
+                    .Add(generator.WithLeadingTrivia(trailing.Expressions[0].GetLeadingTrivia()))
+                    .Add(SyntaxFactory.Token(SyntaxKind.CommaToken).WithTrailingTrivia(lastSeparator.TrailingTrivia));
+                newCreation = creation.WithInitializer(trailing.WithExpressions(SyntaxFactory.SeparatedList<ExpressionSyntax>(items)));
+            }
+
+            context.RegisterCodeFix(
+                CodeAction.Create("Wait for Retry-After when the server sends it", _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(creation, newCreation))), V8Key),
+                diagnostic);
+            return;
+        }
+
+        if (kind == RetryAfterIgnoredAnalyzer.KindV7
+            && node.FirstAncestorOrSelf<InvocationExpressionSyntax>() is { Expression: MemberAccessExpressionSyntax access } invocation
+            && V7(model, invocation, access.Name.Identifier.ValueText) is { } replacement)
+        {
+            context.RegisterCodeFix(
+                CodeAction.Create("Wait for Retry-After when the server sends it", _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(invocation, replacement))), V7Key),
+                diagnostic);
+        }
+    }
+
+    // WaitAndRetry(n, attempt => X, …) → WaitAndRetry(n, (attempt, outcome, context) => outcome.Result?.Headers.RetryAfter?.Delta ?? X, onRetry)
+    private static InvocationExpressionSyntax? V7(SemanticModel model, InvocationExpressionSyntax invocation, string name)
+    {
+        var arguments = new List<ArgumentSyntax>();
+        var callbacks = new HashSet<int>();
+        var hasOnRetry = false;
+        var isAsync = name.EndsWith("Async", System.StringComparison.Ordinal);
+        foreach (var argument in invocation.ArgumentList.Arguments)
+        {
+            var parameter = (model.GetOperation(argument) as Microsoft.CodeAnalysis.Operations.IArgumentOperation)?.Parameter?.Name;
+            if (parameter == "sleepDurationProvider")
+            {
+                if (argument.Expression is not LambdaExpressionSyntax { ExpressionBody: { } body } lambda)
+                {
+                    return null;
+                }
+
+                var attempt = lambda is SimpleLambdaExpressionSyntax simple ? simple.Parameter.Identifier.ValueText
+                    : ((ParenthesizedLambdaExpressionSyntax)lambda).ParameterList.Parameters.Count > 0 ? ((ParenthesizedLambdaExpressionSyntax)lambda).ParameterList.Parameters[0].Identifier.ValueText
+                    : null;
+                if (attempt is null)
+                {
+                    return null;
+                }
+
+                if (attempt == "_")
+                {
+                    attempt = "attempt";
+                    if (ContainsIdentifier(body, "attempt"))
+                    {
+                        return null;
+                    }
+                }
+
+                var context = lambda is ParenthesizedLambdaExpressionSyntax { ParameterList.Parameters.Count: 2 } two ? two.ParameterList.Parameters[1].Identifier.ValueText : "context";
+                var outcome = ContainsIdentifier(body, "outcome") ? "retryOutcome" : "outcome";
+                var newLambda = SyntaxFactory.ParseExpression($"({attempt}, {outcome}, {context}) => {outcome}.Result?.Headers.RetryAfter?.Delta ?? {body.WithoutTrivia()}");
+                arguments.Add(argument.WithExpression(newLambda.WithTriviaFrom(argument.Expression)));
+            }
+            else if (parameter is "onRetry" or "onRetryAsync")
+            {
+                hasOnRetry = true;
+                callbacks.Add(arguments.Count);
+                arguments.Add(argument.WithNameColon(null));
+            }
+            else
+            {
+                arguments.Add(argument);
+            }
+        }
+
+        if (!hasOnRetry)
+        {
+            arguments.Add(SyntaxFactory.Argument(SyntaxFactory.ParseExpression(isAsync ? "(_, _, _, _) => Task.CompletedTask" : "(_, _, _, _) => { }")));
+        }
+
+        return RetryFixSyntax.Rebuild(model, invocation, name, arguments, callbacks);
+    }
+
+    private static bool ContainsIdentifier(SyntaxNode node, string name)
+    {
+        foreach (var token in node.DescendantTokens())
+        {
+            if (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

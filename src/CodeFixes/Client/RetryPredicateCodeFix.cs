@@ -1,0 +1,210 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ServerErrors.Analyzers.Client;
+using ServerErrors.Analyzers.CodeFixes.Shared;
+using ServerErrors.Analyzers.Flow;
+
+namespace ServerErrors.Analyzers.CodeFixes.Client;
+
+/// <summary>SE2001: narrow the retry condition to transient failures (5xx, 408, 429, network errors).</summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RetryPredicateCodeFix)), Shared]
+public sealed class RetryPredicateCodeFix : CodeFixProvider
+{
+    internal const string TransientHttpErrorKey = "SE2001.HandleTransientHttpError";
+    internal const string InlineKey = "SE2001.TransientStatusesOnly";
+    internal const string FilterKey = "SE2001.FilterHttpRequestException";
+
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.SE2001_RetriesClientErrors.Id);
+
+    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is not CompilationUnitSyntax unit || model is null)
+        {
+            return;
+        }
+
+        var diagnostic = context.Diagnostics[0];
+        diagnostic.Properties.TryGetValue(RetryPredicateAnalyzer.KindKey, out var kind);
+        var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+        if (node.ContainsDiagnostics)
+        {
+            return;
+        }
+
+        if (kind == RetryPredicateAnalyzer.KindEnsureSuccess)
+        {
+            if (node.FirstAncestorOrSelf<InvocationExpressionSyntax>() is { } handle)
+            {
+                var filter = SyntaxFactory.ParseExpression(
+                    "e => e.StatusCode is null || (int)e.StatusCode >= 500 || e.StatusCode == HttpStatusCode.RequestTimeout || (int)e.StatusCode == 429");
+                var newHandle = handle.WithArgumentList(SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(filter))));
+                context.RegisterCodeFix(
+                    CodeAction.Create("Retry HttpRequestException only for transient statuses", _ => Task.FromResult(Finish(context.Document, model, unit.ReplaceNode(handle, newHandle), handle.SpanStart)), FilterKey),
+                    diagnostic);
+            }
+
+            return;
+        }
+
+        if (node.FirstAncestorOrSelf<LambdaExpressionSyntax>() is not { ExpressionBody: { } body } lambda)
+        {
+            return;
+        }
+
+        // HandleTransientHttpError() when Polly.Extensions.Http is referenced and the predicate starts the chain.
+        if (kind == RetryPredicateAnalyzer.KindPredicate
+            && model.Compilation.GetTypeByMetadataName("Polly.Extensions.Http.HttpPolicyExtensions") is not null
+            && TransientHttpErrorTarget(model, lambda) is { } target)
+        {
+            var replacement = SyntaxFactory.ParseExpression("HttpPolicyExtensions.HandleTransientHttpError()").WithTriviaFrom(target);
+            context.RegisterCodeFix(
+                CodeAction.Create("Use HandleTransientHttpError()", _ =>
+                {
+                    var newRoot = unit.ReplaceNode(target, replacement);
+                    newRoot = Imports.AddIfMissing(newRoot, model, target.SpanStart, "Polly.Extensions.Http", "HttpPolicyExtensions");
+                    return Task.FromResult(context.Document.WithSyntaxRoot(newRoot));
+                }, TransientHttpErrorKey),
+                diagnostic);
+        }
+
+        // The boolean condition: the body, or the argument of ValueTask.FromResult(…)/new ValueTask<bool>(…).
+        var condition = body;
+        if (body is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 1 } fromResult && fromResult.Expression.ToString().EndsWith("FromResult", System.StringComparison.Ordinal))
+        {
+            condition = fromResult.ArgumentList.Arguments[0].Expression;
+        }
+        else if (body is ObjectCreationExpressionSyntax { ArgumentList.Arguments.Count: 1 } creation)
+        {
+            condition = creation.ArgumentList.Arguments[0].Expression;
+        }
+
+        if (Narrow(model, condition) is { } narrowed)
+        {
+            context.RegisterCodeFix(
+                CodeAction.Create("Retry only transient statuses (5xx, 408, 429)", _ => Task.FromResult(Finish(context.Document, model, unit.ReplaceNode(condition, narrowed.WithTriviaFrom(condition)), condition.SpanStart)), InlineKey),
+                diagnostic);
+        }
+    }
+
+    private static Document Finish(Document document, SemanticModel model, CompilationUnitSyntax root, int position)
+        => document.WithSyntaxRoot(Imports.AddIfMissing(root, model, position, "System.Net", "HttpStatusCode"));
+
+    /// <summary>Top-level <c>||</c> clauses that admit 4xx are replaced by the transient condition; the others stay.</summary>
+    private static ExpressionSyntax? Narrow(SemanticModel model, ExpressionSyntax condition)
+    {
+        if (model.GetTypeInfo(condition).Type?.SpecialType != SpecialType.System_Boolean)
+        {
+            return null;
+        }
+
+        var clauses = new List<ExpressionSyntax>();
+        Split(condition, clauses);
+        string? response = null;
+        var kept = new List<ExpressionSyntax>();
+        foreach (var clause in clauses)
+        {
+            var operation = model.GetOperation(clause);
+            if (operation is not null && RetryCondition.AnalyzeResponseCondition(operation).AdmitsClientError)
+            {
+                response ??= ResponseText(clause);
+            }
+            else
+            {
+                kept.Add(clause);
+            }
+        }
+
+        if (response is null)
+        {
+            return null;
+        }
+
+        var result = RetryFixSyntax.TransientCondition(response);
+        foreach (var clause in kept)
+        {
+            result = SyntaxFactory.BinaryExpression(SyntaxKind.LogicalOrExpression, result, clause.WithoutTrivia());
+        }
+
+        return SyntaxFactory.ParseExpression(result.NormalizeWhitespace().ToFullString());
+    }
+
+    private static void Split(ExpressionSyntax expression, List<ExpressionSyntax> clauses)
+    {
+        while (expression is ParenthesizedExpressionSyntax parenthesized)
+        {
+            expression = parenthesized.Expression;
+        }
+
+        if (expression is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalOrExpression } or)
+        {
+            Split(or.Left, clauses);
+            Split(or.Right, clauses);
+            return;
+        }
+
+        clauses.Add(expression);
+    }
+
+    /// <summary>The response expression a clause tests: the receiver of <c>StatusCode</c>/<c>IsSuccessStatusCode</c>, or the subject of a pattern.</summary>
+    private static string? ResponseText(ExpressionSyntax clause)
+    {
+        foreach (var node in clause.DescendantNodesAndSelf())
+        {
+            if (node is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "StatusCode" or "IsSuccessStatusCode", Parent: not SubpatternSyntax and not ExpressionColonSyntax } access)
+            {
+                return access.Expression.ToString();
+            }
+        }
+
+        foreach (var node in clause.DescendantNodesAndSelf())
+        {
+            if (node is IsPatternExpressionSyntax isPattern)
+            {
+                return isPattern.Expression.ToString();
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The part of the chain <c>HandleTransientHttpError()</c> replaces: <c>Policy.HandleResult&lt;HttpResponseMessage&gt;(pred)</c>, or
+    /// <c>Policy(&lt;HttpResponseMessage&gt;).Handle&lt;HttpRequestException&gt;().OrResult(pred)</c>.
+    /// </summary>
+    private static ExpressionSyntax? TransientHttpErrorTarget(SemanticModel model, LambdaExpressionSyntax lambda)
+    {
+        if (lambda.Parent is not ArgumentSyntax { Parent: ArgumentListSyntax { Arguments.Count: 1, Parent: InvocationExpressionSyntax call } }
+            || call.Expression is not MemberAccessExpressionSyntax access
+            || model.GetSymbolInfo(call).Symbol is not IMethodSymbol method
+            || !RetryCondition.IsHttpResponseMessage(method.ReturnType is INamedTypeSymbol { TypeArguments.Length: 1 } returned ? returned.TypeArguments[0] : null))
+        {
+            return null;
+        }
+
+        if (method.Name == "HandleResult" && method.IsStatic && method.ContainingType.Name == "Policy")
+        {
+            return call;
+        }
+
+        if (method.Name == "OrResult"
+            && access.Expression is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 0 } handle
+            && model.GetSymbolInfo(handle).Symbol is IMethodSymbol { Name: "Handle", IsStatic: true, TypeArguments.Length: 1 } handleMethod
+            && RetryCondition.IsHttpRequestException(handleMethod.TypeArguments[0]))
+        {
+            return call;
+        }
+
+        return null;
+    }
+}
