@@ -163,8 +163,9 @@ public class SE1001Tests
         }
         """);
 
+#if !ROSLYN4_5 // primary constructors are C# 12
     [Fact]
-    public Task Fix_WithLogger_LogsTheException() => new CodeFixTest<ExceptionDetailsInResponseAnalyzer, ExceptionDetailsInResponseCodeFix>
+    public Task Fix_WithLoggerAsPrimaryConstructorParameter_LogsTheException() => new CodeFixTest<ExceptionDetailsInResponseAnalyzer, ExceptionDetailsInResponseCodeFix>
     {
         TestCode = """
             using Microsoft.AspNetCore.Mvc;
@@ -187,6 +188,67 @@ public class SE1001Tests
 
             public class OrdersController(ILogger<OrdersController> logger) : ControllerBase
             {
+                public IActionResult Get()
+                {
+                    try { return Ok(); }
+                    catch (Exception ex)
+                    {
+                        // report
+                        logger.LogError(ex, "Unhandled exception");
+                        return StatusCode(500, "An unexpected error occurred.");
+                    }
+                }
+            }
+            """,
+        CodeActionEquivalenceKey = ExceptionDetailsInResponseCodeFix.GenericMessageAndLogKey,
+        ExpectedCodeActionTitles = new() { ExceptionDetailsInResponseCodeFix.GenericMessageTitle, ExceptionDetailsInResponseCodeFix.GenericMessageAndLogTitle },
+    }.RunAsync();
+
+    private static Task Fix(string source, string fixedSource) => Verify.VerifyCodeFixAsync(source, fixedSource);
+
+    private static Task Silent(string source) => Verify.VerifyAnalyzerAsync(source);
+
+    // ---- MVC sinks ----
+#endif
+
+    [Fact]
+    public Task Fix_WithLogger_LogsTheException() => new CodeFixTest<ExceptionDetailsInResponseAnalyzer, ExceptionDetailsInResponseCodeFix>
+    {
+        TestCode = """
+            using Microsoft.AspNetCore.Mvc;
+
+            public class OrdersController : ControllerBase
+            {
+                private readonly ILogger<OrdersController> logger;
+
+                public OrdersController(ILogger<OrdersController> logger)
+                {
+                    this.logger = logger;
+                }
+
+                public IActionResult Get()
+                {
+                    try { return Ok(); }
+                    catch (Exception ex)
+                    {
+                        // report
+                        return StatusCode(500, [|ex.ToString()|]);
+                    }
+                }
+            }
+            """,
+        FixedCode = """
+            using Microsoft.AspNetCore.Mvc;
+
+            public class OrdersController : ControllerBase
+            {
+                private readonly ILogger<OrdersController> logger;
+
+                public OrdersController(ILogger<OrdersController> logger)
+                {
+                    this.logger = logger;
+                }
+
                 public IActionResult Get()
                 {
                     try { return Ok(); }
@@ -954,8 +1016,16 @@ public class SE1001Tests
         TestCode = """
             using Microsoft.AspNetCore.Diagnostics;
 
-            public sealed class GlobalExceptionHandler(IProblemDetailsService problemDetails, ILogger<GlobalExceptionHandler> logger) : IExceptionHandler
+            public sealed class GlobalExceptionHandler : IExceptionHandler
             {
+                private readonly IProblemDetailsService problemDetails;
+                private readonly ILogger<GlobalExceptionHandler> logger;
+
+                public GlobalExceptionHandler(IProblemDetailsService problemDetails, ILogger<GlobalExceptionHandler> logger)
+                {
+                    this.problemDetails = problemDetails; this.logger = logger;
+                }
+
                 public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
                 {
                     return await problemDetails.TryWriteAsync(new ProblemDetailsContext
@@ -970,8 +1040,16 @@ public class SE1001Tests
         FixedCode = """
             using Microsoft.AspNetCore.Diagnostics;
 
-            public sealed class GlobalExceptionHandler(IProblemDetailsService problemDetails, ILogger<GlobalExceptionHandler> logger) : IExceptionHandler
+            public sealed class GlobalExceptionHandler : IExceptionHandler
             {
+                private readonly IProblemDetailsService problemDetails;
+                private readonly ILogger<GlobalExceptionHandler> logger;
+
+                public GlobalExceptionHandler(IProblemDetailsService problemDetails, ILogger<GlobalExceptionHandler> logger)
+                {
+                    this.problemDetails = problemDetails; this.logger = logger;
+                }
+
                 public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
                 {
                     logger.LogError(exception, "Unhandled exception");
@@ -1109,8 +1187,15 @@ public class SE1001Tests
         TestCode = """
             using Microsoft.AspNetCore.Mvc;
 
-            public class C(ILogger<C> logger) : ControllerBase
+            public class C : ControllerBase
             {
+                private readonly ILogger<C> logger;
+
+                public C(ILogger<C> logger)
+                {
+                    this.logger = logger;
+                }
+
                 public IActionResult Get()
                 {
                     try { return Ok(); }
@@ -1125,8 +1210,15 @@ public class SE1001Tests
         FixedCode = """
             using Microsoft.AspNetCore.Mvc;
 
-            public class C(ILogger<C> logger) : ControllerBase
+            public class C : ControllerBase
             {
+                private readonly ILogger<C> logger;
+
+                public C(ILogger<C> logger)
+                {
+                    this.logger = logger;
+                }
+
                 public IActionResult Get()
                 {
                     try { return Ok(); }
@@ -1145,8 +1237,16 @@ public class SE1001Tests
     public Task LogVariant_TwoLeaksInOneCatch_LogsOnce() => new CodeFixTest<ExceptionDetailsInResponseAnalyzer, ExceptionDetailsInResponseCodeFix>
     {
         TestCode = """
-            public class Middleware(RequestDelegate next, ILogger<Middleware> logger)
+            public class Middleware
             {
+                private readonly RequestDelegate next;
+                private readonly ILogger<Middleware> logger;
+
+                public Middleware(RequestDelegate next, ILogger<Middleware> logger)
+                {
+                    this.next = next; this.logger = logger;
+                }
+
                 public async Task InvokeAsync(HttpContext context)
                 {
                     try { await next(context); }
@@ -1159,8 +1259,16 @@ public class SE1001Tests
             }
             """,
         FixedCode = """
-            public class Middleware(RequestDelegate next, ILogger<Middleware> logger)
+            public class Middleware
             {
+                private readonly RequestDelegate next;
+                private readonly ILogger<Middleware> logger;
+
+                public Middleware(RequestDelegate next, ILogger<Middleware> logger)
+                {
+                    this.next = next; this.logger = logger;
+                }
+
                 public async Task InvokeAsync(HttpContext context)
                 {
                     try { await next(context); }
@@ -1285,8 +1393,15 @@ public class SE1001Tests
         using System.Diagnostics;
         using Microsoft.AspNetCore.Mvc;
 
-        public class C(ILogger<C> logger) : ControllerBase
+        public class C : ControllerBase
         {
+            private readonly ILogger<C> logger;
+
+            public C(ILogger<C> logger)
+            {
+                this.logger = logger;
+            }
+
             public IActionResult Get()
             {
                 try { return Ok(); }
@@ -1311,8 +1426,15 @@ public class SE1001Tests
         """
         using Microsoft.AspNetCore.Mvc;
 
-        public class C(IWebHostEnvironment env) : ControllerBase
+        public class C : ControllerBase
         {
+            private readonly IWebHostEnvironment env;
+
+            public C(IWebHostEnvironment env)
+            {
+                this.env = env;
+            }
+
             public IActionResult A(Exception ex)
             {
                 if (env.IsDevelopment())
@@ -1403,9 +1525,16 @@ public class SE1001Tests
         """
         using Microsoft.AspNetCore.Mvc;
 
-        public class OrderException(string code) : Exception("Order failed")
+        public class OrderException : Exception
         {
-            public string Code { get; } = code;
+            private readonly string code;
+
+            public OrderException(string code) : base("Order failed")
+            {
+                this.code = code;
+            }
+
+            public string Code => code;
         }
 
         public class C : ControllerBase
@@ -1428,8 +1557,15 @@ public class SE1001Tests
             private static string Sanitize(string text) => "An unexpected error occurred.";
         }
 
-        public sealed class Handler(IProblemDetailsService problems) : Microsoft.AspNetCore.Diagnostics.IExceptionHandler
+        public sealed class Handler : Microsoft.AspNetCore.Diagnostics.IExceptionHandler
         {
+            private readonly IProblemDetailsService problems;
+
+            public Handler(IProblemDetailsService problems)
+            {
+                this.problems = problems;
+            }
+
             public ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
                 => problems.TryWriteAsync(new ProblemDetailsContext
                 {
@@ -1542,8 +1678,15 @@ public class SE1001Tests
         using System.Net;
         using System.Text.Json;
 
-        public class ErrorHandlingMiddleware(RequestDelegate next)
+        public class ErrorHandlingMiddleware
         {
+            private readonly RequestDelegate next;
+
+            public ErrorHandlingMiddleware(RequestDelegate next)
+            {
+                this.next = next;
+            }
+
             public async Task Invoke(HttpContext context)
             {
                 try
@@ -1565,8 +1708,15 @@ public class SE1001Tests
         using System.Net;
         using System.Text.Json;
 
-        public class ErrorHandlingMiddleware(RequestDelegate next)
+        public class ErrorHandlingMiddleware
         {
+            private readonly RequestDelegate next;
+
+            public ErrorHandlingMiddleware(RequestDelegate next)
+            {
+                this.next = next;
+            }
+
             public async Task Invoke(HttpContext context)
             {
                 try
