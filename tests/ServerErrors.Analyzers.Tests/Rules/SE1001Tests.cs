@@ -203,12 +203,6 @@ public class SE1001Tests
         CodeActionEquivalenceKey = ExceptionDetailsInResponseCodeFix.GenericMessageAndLogKey,
         ExpectedCodeActionTitles = new() { ExceptionDetailsInResponseCodeFix.GenericMessageTitle, ExceptionDetailsInResponseCodeFix.GenericMessageAndLogTitle },
     }.RunAsync();
-
-    private static Task Fix(string source, string fixedSource) => Verify.VerifyCodeFixAsync(source, fixedSource);
-
-    private static Task Silent(string source) => Verify.VerifyAnalyzerAsync(source);
-
-    // ---- MVC sinks ----
 #endif
 
     [Fact]
