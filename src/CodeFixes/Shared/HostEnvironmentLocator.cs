@@ -37,12 +37,12 @@ internal static class HostEnvironmentLocator
             return new HostEnvironment(host.Identifier.ValueText + ".Environment", hostEnvironment);
         }
 
-        var inStaticContext = IsInStaticContext(model, position);
+        var inStaticContext = ScopeSymbols.IsInStaticContext(model, position);
         HostEnvironment? member = null;
         HostEnvironment? viaHost = null;
         foreach (var symbol in model.LookupSymbols(position))
         {
-            if (!IsUsable(symbol, position, inStaticContext, out var type))
+            if (!ScopeSymbols.IsUsable(symbol, position, inStaticContext, out var type))
             {
                 continue;
             }
@@ -83,43 +83,4 @@ internal static class HostEnvironmentLocator
             || types.IsA(type, WellKnownType.Microsoft_AspNetCore_Builder_WebApplicationBuilder)
                 ? HostingExtensions
                 : null;
-
-    private static bool IsUsable(ISymbol symbol, int position, bool inStaticContext, out ITypeSymbol? type)
-    {
-        type = null;
-        switch (symbol)
-        {
-            case ILocalSymbol local:
-                // Locals are in scope for their whole block; only those declared before the position are assigned.
-                if (local.DeclaringSyntaxReferences.Length == 0 || local.DeclaringSyntaxReferences[0].Span.Start >= position)
-                {
-                    return false;
-                }
-
-                type = local.Type;
-                return true;
-            case IParameterSymbol parameter:
-                type = parameter.Type;
-                return true;
-            case IFieldSymbol field when !inStaticContext || field.IsStatic:
-                type = field.Type;
-                return true;
-            case IPropertySymbol property when (!inStaticContext || property.IsStatic) && !property.IsIndexer && property.GetMethod is not null:
-                type = property.Type;
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    private static bool IsInStaticContext(SemanticModel model, int position)
-    {
-        var enclosing = model.GetEnclosingSymbol(position);
-        while (enclosing is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction, IsStatic: false })
-        {
-            enclosing = enclosing.ContainingSymbol;
-        }
-
-        return enclosing is null || enclosing.IsStatic || enclosing is INamespaceSymbol;
-    }
 }

@@ -13,14 +13,14 @@ internal static class ResponseLocator
     public static string? Find(SemanticModel model, int position)
     {
         var types = WellKnownTypes.Get(model.Compilation);
-        var inStaticContext = IsInStaticContext(model, position);
+        var inStaticContext = ScopeSymbols.IsInStaticContext(model, position);
         string? fromMember = null;
         var memberRank = int.MaxValue;
         string? fromVariable = null;
         var variableRank = int.MaxValue;
         foreach (var symbol in model.LookupSymbols(position))
         {
-            if (!IsUsable(symbol, position, inStaticContext, out var type, out var isVariable))
+            if (!ScopeSymbols.IsUsable(symbol, position, inStaticContext, out var type))
             {
                 continue;
             }
@@ -31,7 +31,7 @@ internal static class ResponseLocator
                 continue;
             }
 
-            if (isVariable)
+            if (symbol is ILocalSymbol or IParameterSymbol)
             {
                 if (rank < variableRank)
                 {
@@ -90,44 +90,5 @@ internal static class ResponseLocator
         }
 
         return null;
-    }
-
-    private static bool IsUsable(ISymbol symbol, int position, bool inStaticContext, out ITypeSymbol? type, out bool isVariable)
-    {
-        type = null;
-        isVariable = symbol is ILocalSymbol or IParameterSymbol;
-        switch (symbol)
-        {
-            case ILocalSymbol local:
-                if (local.DeclaringSyntaxReferences.Length == 0 || local.DeclaringSyntaxReferences[0].Span.End >= position)
-                {
-                    return false;
-                }
-
-                type = local.Type;
-                return true;
-            case IParameterSymbol parameter:
-                type = parameter.Type;
-                return true;
-            case IFieldSymbol field when !inStaticContext || field.IsStatic:
-                type = field.Type;
-                return true;
-            case IPropertySymbol property when (!inStaticContext || property.IsStatic) && !property.IsIndexer && property.GetMethod is not null:
-                type = property.Type;
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    private static bool IsInStaticContext(SemanticModel model, int position)
-    {
-        var enclosing = model.GetEnclosingSymbol(position);
-        while (enclosing is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction, IsStatic: false })
-        {
-            enclosing = enclosing.ContainingSymbol;
-        }
-
-        return enclosing is null || enclosing.IsStatic || enclosing is INamespaceSymbol;
     }
 }
