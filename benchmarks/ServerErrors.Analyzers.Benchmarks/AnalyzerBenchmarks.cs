@@ -45,16 +45,19 @@ public class AnalyzerBenchmarks
     [Benchmark(Baseline = true, Description = "web: compiler diagnostics only")]
     public int WebCompilerOnly() => _web.Clone().GetDiagnostics().Length;
 
+    [Benchmark(Description = "web: empty IOperation analyzer (driver floor)")]
+    public int WebEmptyAnalyzer() => RunAnalyzers(_web, ImmutableArray.Create<DiagnosticAnalyzer>(new EmptyOperationAnalyzer())).Length;
+
     [Benchmark(Description = "web: all ServerErrors analyzers")]
     public int WebAnalyzers() => RunAnalyzers(_web).Length;
 
     [Benchmark(Description = "console app: all ServerErrors analyzers")]
     public int ConsoleAnalyzers() => RunAnalyzers(_console).Length;
 
-    private static ImmutableArray<Diagnostic> RunAnalyzers(CSharpCompilation compilation)
+    private static ImmutableArray<Diagnostic> RunAnalyzers(CSharpCompilation compilation, ImmutableArray<DiagnosticAnalyzer>? analyzers = null)
         // A fresh compilation each time, so no per-compilation cache carries over between iterations.
         => compilation.Clone()
-            .WithAnalyzers(Analyzers, new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null, concurrentAnalysis: true, logAnalyzerExecutionTime: false))
+            .WithAnalyzers(analyzers ?? Analyzers, new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null, concurrentAnalysis: true, logAnalyzerExecutionTime: false))
             .GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
 
     private CSharpCompilation Create(string name, ImmutableArray<MetadataReference> references, Func<int, string> source)
@@ -159,6 +162,25 @@ public class AnalyzerBenchmarks
         }
 
         return builder.ToImmutable();
+    }
+}
+
+/// <summary>
+/// Registers for the operation kinds our rules use and does nothing: what any IOperation analyzer costs
+/// (binding every method body and building operation trees), so the difference to it is our own work.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class EmptyOperationAnalyzer : DiagnosticAnalyzer
+{
+    private static readonly DiagnosticDescriptor Never = new("BENCH001", "Never", "Never", "Benchmark", DiagnosticSeverity.Hidden, isEnabledByDefault: true);
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Never);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterOperationAction(_ => { }, OperationKind.Invocation, OperationKind.ObjectCreation, OperationKind.SimpleAssignment, OperationKind.Loop);
     }
 }
 
