@@ -23,11 +23,11 @@ namespace ServerErrors.Analyzers.CodeFixes.Server;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ExceptionDetailsInResponseCodeFix)), Shared]
 public sealed class ExceptionDetailsInResponseCodeFix : CodeFixProvider
 {
-    public const string GenericMessageKey = "SE1001.GenericMessage";
-    public const string GenericMessageAndLogKey = "SE1001.GenericMessageAndLog";
-    public const string GenericMessage = "An unexpected error occurred.";
-    public const string GenericMessageTitle = "Replace exception details with a generic message";
-    public const string GenericMessageAndLogTitle = "Replace exception details with a generic message and log the exception";
+    internal const string GenericMessageKey = "SE1001.GenericMessage";
+    internal const string GenericMessageAndLogKey = "SE1001.GenericMessageAndLog";
+    internal const string GenericMessage = "An unexpected error occurred.";
+    internal const string GenericMessageTitle = "Replace exception details with a generic message";
+    internal const string GenericMessageAndLogTitle = "Replace exception details with a generic message and log the exception";
 
     private static readonly string[] RequestIdNames = { "requestId", "traceId", "traceIdentifier", "correlationId" };
 

@@ -22,9 +22,9 @@ namespace ServerErrors.Analyzers.CodeFixes.Server;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RetryAfterFormatCodeFix)), Shared]
 public sealed class RetryAfterFormatCodeFix : CodeFixProvider
 {
-    public const string TimeSpanKey = "SE1005.TimeSpanToSeconds";
-    public const string DateKey = "SE1005.DateToHttpDate";
-    public const string ConstantKey = "SE1005.ConstantToSeconds";
+    internal const string TimeSpanKey = "SE1005.TimeSpanToSeconds";
+    internal const string DateKey = "SE1005.DateToHttpDate";
+    internal const string ConstantKey = "SE1005.ConstantToSeconds";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.SE1005_InvalidRetryAfterValue.Id);

@@ -23,8 +23,8 @@ namespace ServerErrors.Analyzers.CodeFixes.Server;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RetryAfterMissingCodeFix)), Shared]
 public sealed class RetryAfterMissingCodeFix : CodeFixProvider
 {
-    public const string AddHeaderKey = "SE1003.AddRetryAfterHeader";
-    public const string AddOnRejectedKey = "SE1003.AddOnRejected";
+    internal const string AddHeaderKey = "SE1003.AddRetryAfterHeader";
+    internal const string AddOnRejectedKey = "SE1003.AddOnRejected";
 
     private const string DefaultContextParameterName = "httpContext";
 
