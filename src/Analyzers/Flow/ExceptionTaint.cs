@@ -528,10 +528,12 @@ internal sealed class ExceptionTaint
         }
 
         var usePosition = reference.Syntax.SpanStart;
+        var cleanFrom = LastCleanOverwrite(top, local, usePosition);
         foreach (var descendant in top.Descendants())
         {
-            // Only what was written before the use counts: `msg = "generic"` after a send does not clean it.
-            if (descendant.Syntax.SpanStart >= usePosition)
+            // Only what was written before the use counts: `msg = "generic"` after a send does not clean it;
+            // and nothing before a clean overwrite of the whole local, even one in a branch (precision first).
+            if (descendant.Syntax.SpanStart >= usePosition || descendant.Syntax.SpanStart < cleanFrom)
             {
                 continue;
             }
@@ -572,6 +574,56 @@ internal sealed class ExceptionTaint
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The position of the last write of a value free of exception data to the whole local before the use
+    /// (`message = "An error occurred";`), or -1. A value that reads the local itself is not a clean overwrite.
+    /// </summary>
+    private int LastCleanOverwrite(IOperation top, ILocalSymbol local, int usePosition)
+    {
+        var cleanFrom = -1;
+        foreach (var descendant in top.Descendants())
+        {
+            var start = descendant.Syntax.SpanStart;
+            if (start >= usePosition || start <= cleanFrom)
+            {
+                continue;
+            }
+
+            var value = descendant switch
+            {
+                ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment
+                    when SymbolEqualityComparer.Default.Equals(target.Local, local) => assignment.Value,
+                IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local) => declarator.Initializer?.Value,
+                _ => null,
+            };
+
+            if (value is not null && !ReadsLocal(value, local) && Source(value) is null)
+            {
+                cleanFrom = start;
+            }
+        }
+
+        return cleanFrom;
+    }
+
+    private static bool ReadsLocal(IOperation value, ILocalSymbol local)
+    {
+        if (value is ILocalReferenceOperation direct && SymbolEqualityComparer.Default.Equals(direct.Local, local))
+        {
+            return true;
+        }
+
+        foreach (var descendant in value.Descendants())
+        {
+            if (descendant is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>True when <paramref name="target"/> is the local or a member/element reached from it.</summary>

@@ -642,6 +642,58 @@ public class SE1001Tests
         """);
 
     [Fact]
+    public Task Flow_LocalOverwrittenWithGenericText_IsSilent() => Silent(
+        """
+        using Microsoft.AspNetCore.Mvc;
+
+        public class C : ControllerBase
+        {
+            public IActionResult Unconditional(Exception ex)
+            {
+                var message = ex.Message;
+                message = "An error occurred.";
+                return StatusCode(500, message);
+            }
+
+            public IActionResult OutsideDevelopment(Exception ex, IWebHostEnvironment env)
+            {
+                var message = ex.ToString();
+                if (!env.IsDevelopment())
+                {
+                    message = "An error occurred.";
+                }
+
+                return StatusCode(500, message);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Flow_LocalTaintedAfterOrFromItself_IsFlagged() => new AnalyzerTest<ExceptionDetailsInResponseAnalyzer>
+    {
+        TestCode = """
+            using Microsoft.AspNetCore.Mvc;
+
+            public class C : ControllerBase
+            {
+                public IActionResult CleanThenTainted(Exception ex)
+                {
+                    var message = "An error occurred.";
+                    message = ex.Message;
+                    return StatusCode(500, [|message|]);
+                }
+
+                public IActionResult OverwriteReadsItself(Exception ex)
+                {
+                    var message = ex.Message;
+                    message = message.Trim();
+                    return StatusCode(500, [|message|]);
+                }
+            }
+            """,
+    }.RunAsync();
+
+    [Fact]
     public Task Flow_DtoAndProblemDetailsInLocal() => Fix(
         """
         using Microsoft.AspNetCore.Mvc;
