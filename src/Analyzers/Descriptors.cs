@@ -15,7 +15,6 @@ internal static class Descriptors
         public const string Interoperability = "Interoperability";
     }
 
-#pragma warning disable RS2000 // Not reported by an analyzer yet: joins AnalyzerReleases.Unshipped.md with its analyzer.
     public static readonly DiagnosticDescriptor SE0001_InvalidOption = Create(
         "SE0001",
         "Invalid server_errors option",
@@ -23,7 +22,6 @@ internal static class Descriptors
         Categories.Configuration,
         DiagnosticSeverity.Warning,
         "An option of ServerErrors.Analyzers in .editorconfig has a value that cannot be used. The default applies until the value is corrected.");
-#pragma warning restore RS2000
 
 #pragma warning disable RS2000 // Not reported by an analyzer yet: joins AnalyzerReleases.Unshipped.md with its analyzer.
     public static readonly DiagnosticDescriptor SE1001_ExceptionDetailsInResponse = Create(
@@ -43,7 +41,6 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "The developer exception page and detailed SignalR/gRPC errors show stack traces and source to anyone. Enable them only when the host environment is Development.");
 
-#pragma warning disable RS2000 // Not reported by an analyzer yet: joins AnalyzerReleases.Unshipped.md with its analyzer.
     public static readonly DiagnosticDescriptor SE1003_ServiceUnavailableWithoutRetryAfter = Create(
         "SE1003",
         "Return Retry-After with 503 Service Unavailable",
@@ -51,9 +48,7 @@ internal static class Descriptors
         Categories.Reliability,
         DiagnosticSeverity.Warning,
         "A 503 tells the client to come back later; without Retry-After clients can only guess and keep hammering an overloaded server.");
-#pragma warning restore RS2000
 
-#pragma warning disable RS2000 // Not reported by an analyzer yet: joins AnalyzerReleases.Unshipped.md with its analyzer.
     public static readonly DiagnosticDescriptor SE1004_TooManyRequestsWithoutRetryAfter = Create(
         "SE1004",
         "Return Retry-After with 429 Too Many Requests",
@@ -61,9 +56,7 @@ internal static class Descriptors
         Categories.Reliability,
         DiagnosticSeverity.Info,
         "A 429 should tell the client when it may send again; without Retry-After clients retry blindly and stay throttled.");
-#pragma warning restore RS2000
 
-#pragma warning disable RS2000 // Not reported by an analyzer yet: joins AnalyzerReleases.Unshipped.md with its analyzer.
     public static readonly DiagnosticDescriptor SE1005_InvalidRetryAfterValue = Create(
         "SE1005",
         "Retry-After must be delta-seconds or an HTTP-date",
@@ -71,7 +64,6 @@ internal static class Descriptors
         Categories.Interoperability,
         DiagnosticSeverity.Warning,
         "RFC 9110 allows only a non-negative integer of seconds or an IMF-fixdate in Retry-After. Clients ignore any other value.");
-#pragma warning restore RS2000
 
     public static readonly DiagnosticDescriptor SE2001_RetriesClientErrors = Create(
         "SE2001",

@@ -23,6 +23,17 @@ internal enum WellKnownType
     // Exception details in responses (SE1001)
 
     // Retry-After on 503/429 and its format (SE1003, SE1004, SE1005)
+    Microsoft_AspNetCore_Http_HttpContext,
+    Microsoft_AspNetCore_Http_HttpResponse,
+    Microsoft_AspNetCore_Http_IHeaderDictionary,
+    Microsoft_AspNetCore_Http_Results,
+    Microsoft_AspNetCore_Http_TypedResults,
+    Microsoft_AspNetCore_Mvc_ControllerBase,
+    Microsoft_AspNetCore_Mvc_RazorPages_PageModel,
+    Microsoft_AspNetCore_Mvc_Infrastructure_IStatusCodeActionResult,
+    Microsoft_AspNetCore_RateLimiting_RateLimiterOptions,
+    Microsoft_AspNetCore_Diagnostics_HealthChecks_HealthCheckOptions,
+    Microsoft_Net_Http_Headers_HeaderNames,
 
     // Retry policies: Polly v7, Polly v8, Microsoft.Extensions.Http.Resilience (SE2001-SE2004)
     Polly_RetrySyntax,

@@ -1,0 +1,168 @@
+using System.Collections.Immutable;
+using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Running;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace ServerErrors.Analyzers.Benchmarks;
+
+/// <summary>
+/// What the package costs a build: all of its analyzers over a large web project, compared with the
+/// compiler's own diagnostics of the same code; and over a console app, which must pay (almost) nothing.
+/// Run: dotnet run -c Release --project benchmarks/ServerErrors.Analyzers.Benchmarks -- --filter '*'
+/// </summary>
+[MemoryDiagnoser]
+public class AnalyzerBenchmarks
+{
+    private static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers = typeof(Server.DetailedErrorsOutsideDevelopmentAnalyzer).Assembly.GetTypes()
+        .Where(t => typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && !t.IsAbstract && t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is not null)
+        .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+        .ToImmutableArray();
+
+    private CSharpCompilation _web = null!;
+    private CSharpCompilation _console = null!;
+
+    [Params(200)]
+    public int Files { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var netCore = FromDirectory(Path.GetDirectoryName(typeof(object).Assembly.Location)!);
+        var aspNetCore = netCore.AddRange(FromDirectory(Path.GetDirectoryName(typeof(Microsoft.AspNetCore.Http.HttpContext).Assembly.Location)!))
+            .Add(MetadataReference.CreateFromFile(typeof(Polly.Policy).Assembly.Location))
+            .Add(MetadataReference.CreateFromFile(typeof(Polly.ResiliencePipeline).Assembly.Location));
+
+        _web = Create("Web", aspNetCore, WebSource);
+        _console = Create("Console", netCore, ConsoleSource);
+        Console.WriteLine($"{Analyzers.Length} analyzers; web diagnostics: {RunAnalyzers(_web).Length}");
+    }
+
+    [Benchmark(Baseline = true, Description = "web: compiler diagnostics only")]
+    public int WebCompilerOnly() => _web.Clone().GetDiagnostics().Length;
+
+    [Benchmark(Description = "web: all ServerErrors analyzers")]
+    public int WebAnalyzers() => RunAnalyzers(_web).Length;
+
+    [Benchmark(Description = "console app: all ServerErrors analyzers")]
+    public int ConsoleAnalyzers() => RunAnalyzers(_console).Length;
+
+    private static ImmutableArray<Diagnostic> RunAnalyzers(CSharpCompilation compilation)
+        // A fresh compilation each time, so no per-compilation cache carries over between iterations.
+        => compilation.Clone()
+            .WithAnalyzers(Analyzers, new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null, concurrentAnalysis: true, logAnalyzerExecutionTime: false))
+            .GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+
+    private CSharpCompilation Create(string name, ImmutableArray<MetadataReference> references, Func<int, string> source)
+    {
+        var trees = Enumerable.Range(0, Files).Select(i => CSharpSyntaxTree.ParseText(source(i), new CSharpParseOptions(LanguageVersion.Latest), path: $"/src/File{i}.cs"));
+        return CSharpCompilation.Create(name, trees, references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+    }
+
+    // A realistic mix: controllers, minimal APIs, middleware, and an HTTP client with retries.
+    private static string WebSource(int i) => $$"""
+        using System;
+        using System.Net;
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        using Microsoft.AspNetCore.Builder;
+        using Microsoft.AspNetCore.Hosting;
+        using Microsoft.AspNetCore.Http;
+        using Microsoft.AspNetCore.Mvc;
+        using Microsoft.Extensions.Hosting;
+        using Microsoft.Extensions.Logging;
+
+        namespace Bench{{i}};
+
+        public class OrdersController{{i}} : ControllerBase
+        {
+            private readonly ILogger<OrdersController{{i}}> _logger;
+            public OrdersController{{i}}(ILogger<OrdersController{{i}}> logger) => _logger = logger;
+
+            public IActionResult Get(int id)
+            {
+                try
+                {
+                    if (id < 0) return BadRequest("negative id");
+                    return Ok(new { id, name = "order" + id });
+                }
+                catch (InvalidOperationException ex)
+                {
+                    _logger.LogError(ex, "failed");
+                    return StatusCode(500, new { error = ex.Message });
+                }
+            }
+
+            public IActionResult Busy() => StatusCode(503);
+        }
+
+        public static class Endpoints{{i}}
+        {
+            public static void Map(WebApplication app, IWebHostEnvironment env)
+            {
+                if (env.IsDevelopment()) app.UseDeveloperExceptionPage();
+                app.MapGet("/a{{i}}", () => Results.Ok());
+                app.MapGet("/b{{i}}", (HttpContext ctx) =>
+                {
+                    ctx.Response.Headers.RetryAfter = "30";
+                    return Results.StatusCode(503);
+                });
+            }
+        }
+
+        public class Client{{i}}
+        {
+            private readonly HttpClient _http = new();
+            public async Task<HttpResponseMessage> Send(string url)
+            {
+                for (var attempt = 0; attempt < 3; attempt++)
+                {
+                    var response = await _http.GetAsync(url);
+                    if ((int)response.StatusCode < 500) return response;
+                    await Task.Delay(TimeSpan.FromMilliseconds(100 * Math.Pow(2, attempt)));
+                }
+                return await _http.GetAsync(url);
+            }
+        }
+        """;
+
+    private static string ConsoleSource(int i) => $$"""
+        using System;
+        using System.Collections.Generic;
+        using System.Linq;
+
+        namespace Console{{i}};
+
+        public class Worker{{i}}
+        {
+            public int Sum(IEnumerable<int> values) => values.Where(v => v > 0).Sum();
+            public string Describe(Exception ex) => ex.Message + ex.StackTrace;
+            public void Loop() { for (var i = 0; i < 10; i++) { if (i % 2 == 0) continue; System.Console.WriteLine(i); } }
+        }
+        """;
+
+    private static ImmutableArray<MetadataReference> FromDirectory(string directory)
+    {
+        var builder = ImmutableArray.CreateBuilder<MetadataReference>();
+        foreach (var file in Directory.EnumerateFiles(directory, "*.dll").OrderBy(f => f, StringComparer.Ordinal))
+        {
+            using var stream = File.OpenRead(file);
+            using var reader = new PEReader(stream);
+            if (reader.HasMetadata && reader.GetMetadataReader().IsAssembly)
+            {
+                builder.Add(MetadataReference.CreateFromFile(file));
+            }
+        }
+
+        return builder.ToImmutable();
+    }
+}
+
+public static class Program
+{
+    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+}

@@ -1,0 +1,341 @@
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
+
+namespace ServerErrors.Analyzers.Flow;
+
+/// <summary>
+/// Flow reasoning over the control flow graph of the function that contains a response: is a
+/// <c>Retry-After</c> header set on every path that reaches it, or on some path after it (headers may be
+/// set after <c>Response.StatusCode</c> or after a result object is created, as long as the response has
+/// not started)? A header set only in another branch does not count.
+/// </summary>
+internal static class RetryAfterFlow
+{
+    private static readonly ConditionalWeakTable<ControlFlowGraph, GraphFacts> Facts = new();
+
+    /// <summary>
+    /// True when a Retry-After header is provably set before <paramref name="operation"/> on every path, or
+    /// may be set after it on a path that continues from it. False when not, or when the graph is unavailable
+    /// (then <paramref name="analyzed"/> is false and callers stay silent).
+    /// </summary>
+    public static bool IsHeaderSetAround(IOperation operation, ControlFlowGraph? rootGraph, out bool analyzed)
+    {
+        analyzed = false;
+        if (rootGraph is null)
+        {
+            return false;
+        }
+
+        var graph = GraphOfEnclosingFunction(operation, rootGraph);
+        if (graph is null)
+        {
+            return false;
+        }
+
+        var facts = Facts.GetValue(graph, static g => new GraphFacts(g));
+        if (!facts.TryLocate(operation.Syntax.Span, out var blockOrdinal, out var index))
+        {
+            return false;
+        }
+
+        analyzed = true;
+        return facts.IsSetBefore(blockOrdinal, index) || facts.MaySetAfter(blockOrdinal, index);
+    }
+
+    /// <summary>The graph of the innermost lambda or local function around <paramref name="operation"/>.</summary>
+    private static ControlFlowGraph? GraphOfEnclosingFunction(IOperation operation, ControlFlowGraph rootGraph)
+    {
+        // Functions from the innermost outwards.
+        List<IOperation>? functions = null;
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                (functions ??= new List<IOperation>()).Add(current);
+            }
+        }
+
+        var graph = rootGraph;
+        if (functions is null)
+        {
+            return graph;
+        }
+
+        for (var i = functions.Count - 1; i >= 0; i--)
+        {
+            graph = functions[i] switch
+            {
+                ILocalFunctionOperation local => FindLocalFunctionGraph(graph, local.Symbol),
+                IAnonymousFunctionOperation lambda => FindLambdaGraph(graph, lambda.Syntax),
+                _ => null,
+            };
+
+            if (graph is null)
+            {
+                return null;
+            }
+        }
+
+        return graph;
+    }
+
+    private static ControlFlowGraph? FindLocalFunctionGraph(ControlFlowGraph graph, IMethodSymbol symbol)
+    {
+        foreach (var local in graph.LocalFunctions)
+        {
+            if (SymbolEqualityComparer.Default.Equals(local, symbol))
+            {
+                return graph.GetLocalFunctionControlFlowGraph(local);
+            }
+        }
+
+        return null;
+    }
+
+    private static ControlFlowGraph? FindLambdaGraph(ControlFlowGraph graph, SyntaxNode lambdaSyntax)
+    {
+        foreach (var block in graph.Blocks)
+        {
+            foreach (var operation in block.Operations)
+            {
+                if (FindFlowLambda(operation, lambdaSyntax) is { } found)
+                {
+                    return graph.GetAnonymousFunctionControlFlowGraph(found);
+                }
+            }
+
+            if (block.BranchValue is { } branchValue && FindFlowLambda(branchValue, lambdaSyntax) is { } inBranch)
+            {
+                return graph.GetAnonymousFunctionControlFlowGraph(inBranch);
+            }
+        }
+
+        return null;
+    }
+
+    private static IFlowAnonymousFunctionOperation? FindFlowLambda(IOperation root, SyntaxNode lambdaSyntax)
+    {
+        if (!root.Syntax.Span.Contains(lambdaSyntax.Span))
+        {
+            return null;
+        }
+
+        if (root is IFlowAnonymousFunctionOperation self && self.Syntax == lambdaSyntax)
+        {
+            return self;
+        }
+
+        foreach (var descendant in root.Descendants())
+        {
+            if (descendant is IFlowAnonymousFunctionOperation lambda && lambda.Syntax == lambdaSyntax)
+            {
+                return lambda;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Per-graph facts: which operations write the header, and the must-be-set state at each block entry.</summary>
+    private sealed class GraphFacts
+    {
+        private readonly ControlFlowGraph _graph;
+        private readonly bool[][] _writes;
+        private readonly bool[] _setOnEntry;
+
+        public GraphFacts(ControlFlowGraph graph)
+        {
+            _graph = graph;
+            var blocks = graph.Blocks;
+            _writes = new bool[blocks.Length][];
+            for (var b = 0; b < blocks.Length; b++)
+            {
+                var block = blocks[b];
+                var count = block.Operations.Length + (block.BranchValue is null ? 0 : 1);
+                var writes = new bool[count];
+                for (var i = 0; i < count; i++)
+                {
+                    writes[i] = RetryAfterHeader.ContainsWrite(OperationAt(block, i));
+                }
+
+                _writes[b] = writes;
+            }
+
+            _setOnEntry = ComputeMustBeSet(blocks);
+        }
+
+        /// <summary>Finds the block and the index of the block operation that most narrowly contains <paramref name="span"/>.</summary>
+        public bool TryLocate(TextSpan span, out int blockOrdinal, out int index)
+        {
+            blockOrdinal = -1;
+            index = -1;
+            var best = int.MaxValue;
+            foreach (var block in _graph.Blocks)
+            {
+                var count = _writes[block.Ordinal].Length;
+                for (var i = 0; i < count; i++)
+                {
+                    var candidate = OperationAt(block, i).Syntax.Span;
+                    if (candidate.Contains(span) && candidate.Length < best)
+                    {
+                        best = candidate.Length;
+                        blockOrdinal = block.Ordinal;
+                        index = i;
+                    }
+                }
+            }
+
+            return blockOrdinal >= 0;
+        }
+
+        public bool IsSetBefore(int blockOrdinal, int index)
+        {
+            if (_setOnEntry[blockOrdinal])
+            {
+                return true;
+            }
+
+            var writes = _writes[blockOrdinal];
+            for (var i = 0; i < index; i++)
+            {
+                if (writes[i])
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        public bool MaySetAfter(int blockOrdinal, int index)
+        {
+            var writes = _writes[blockOrdinal];
+            for (var i = index + 1; i < writes.Length; i++)
+            {
+                if (writes[i])
+                {
+                    return true;
+                }
+            }
+
+            var blocks = _graph.Blocks;
+            var visited = new bool[blocks.Length];
+            var pending = new Stack<BasicBlock>();
+            Push(blocks[blockOrdinal], pending, visited);
+            while (pending.Count > 0)
+            {
+                var block = pending.Pop();
+                foreach (var write in _writes[block.Ordinal])
+                {
+                    if (write)
+                    {
+                        return true;
+                    }
+                }
+
+                Push(block, pending, visited);
+            }
+
+            return false;
+        }
+
+        private static void Push(BasicBlock block, Stack<BasicBlock> pending, bool[] visited)
+        {
+            foreach (var successor in new[] { block.FallThroughSuccessor?.Destination, block.ConditionalSuccessor?.Destination })
+            {
+                if (successor is not null && !visited[successor.Ordinal])
+                {
+                    visited[successor.Ordinal] = true;
+                    pending.Push(successor);
+                }
+            }
+        }
+
+        private bool[] ComputeMustBeSet(System.Collections.Immutable.ImmutableArray<BasicBlock> blocks)
+        {
+            // Greatest fixed point of: in(entry) = false; in(b) = AND of out(predecessors); out(b) = in(b) OR writes(b).
+            var setOnEntry = new bool[blocks.Length];
+            var setOnExit = new bool[blocks.Length];
+            for (var b = 0; b < blocks.Length; b++)
+            {
+                setOnEntry[b] = blocks[b].Kind != BasicBlockKind.Entry;
+                setOnExit[b] = true;
+            }
+
+            var changed = true;
+            while (changed)
+            {
+                changed = false;
+                foreach (var block in blocks)
+                {
+                    bool entry;
+                    if (block.Kind == BasicBlockKind.Entry)
+                    {
+                        entry = false;
+                    }
+                    else if (block.Predecessors.Length == 0)
+                    {
+                        // Catch and finally handlers are entered by exceptions: what held when the try began holds there.
+                        var tryStart = TryStartOf(block);
+                        entry = tryStart >= 0 && setOnEntry[tryStart];
+                    }
+                    else
+                    {
+                        entry = true;
+                        foreach (var predecessor in block.Predecessors)
+                        {
+                            entry &= setOnExit[predecessor.Source.Ordinal];
+                        }
+                    }
+
+                    var exit = entry;
+                    if (!exit)
+                    {
+                        foreach (var write in _writes[block.Ordinal])
+                        {
+                            exit |= write;
+                        }
+                    }
+
+                    if (entry != setOnEntry[block.Ordinal] || exit != setOnExit[block.Ordinal])
+                    {
+                        setOnEntry[block.Ordinal] = entry;
+                        setOnExit[block.Ordinal] = exit;
+                        changed = true;
+                    }
+                }
+            }
+
+            return setOnEntry;
+        }
+
+        /// <summary>For the first block of a catch, filter or finally handler: the first block of its try; else -1.</summary>
+        private static int TryStartOf(BasicBlock block)
+        {
+            for (var region = block.EnclosingRegion; region is not null && region.FirstBlockOrdinal == block.Ordinal; region = region.EnclosingRegion)
+            {
+                if (region.Kind is ControlFlowRegionKind.Catch or ControlFlowRegionKind.Filter or ControlFlowRegionKind.Finally or ControlFlowRegionKind.FilterAndHandler)
+                {
+                    for (var outer = region.EnclosingRegion; outer is not null; outer = outer.EnclosingRegion)
+                    {
+                        if (outer.Kind is ControlFlowRegionKind.TryAndCatch or ControlFlowRegionKind.TryAndFinally)
+                        {
+                            return outer.FirstBlockOrdinal;
+                        }
+                    }
+
+                    return -1;
+                }
+            }
+
+            return -1;
+        }
+
+        private static IOperation OperationAt(BasicBlock block, int index)
+            => index < block.Operations.Length ? block.Operations[index] : block.BranchValue!;
+    }
+}

@@ -1,0 +1,184 @@
+using System;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ServerErrors.Analyzers.Flow;
+
+/// <summary>
+/// Recognises writes of a <c>Retry-After</c> header: the <c>Headers.RetryAfter</c> property, the
+/// <c>Headers["Retry-After"]</c> / <c>Headers[HeaderNames.RetryAfter]</c> indexer, and
+/// <c>Append</c>/<c>Add</c>/<c>TryAdd</c>/<c>SetCommaSeparatedValues</c> with that key.
+/// </summary>
+internal static class RetryAfterHeader
+{
+    public const string HeaderName = "Retry-After";
+
+    /// <summary>True when <paramref name="operation"/> itself writes a Retry-After header.</summary>
+    public static bool IsWrite(IOperation operation) => TryGetWrittenValue(operation, out _, requireResponseHeaders: false);
+
+    /// <summary>True when <paramref name="operation"/> or an operation inside it (not inside a nested function) writes a Retry-After header.</summary>
+    public static bool ContainsWrite(IOperation operation)
+    {
+        if (IsWrite(operation))
+        {
+            return true;
+        }
+
+        foreach (var descendant in operation.Descendants())
+        {
+            if (IsWrite(descendant))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The value written to a Retry-After header by <paramref name="operation"/>, or false when it writes none.
+    /// <paramref name="value"/> is null for a write whose value cannot be seen (a helper method).
+    /// With <paramref name="requireResponseHeaders"/>, only ASP.NET Core header dictionaries count (SE1005).
+    /// </summary>
+    public static bool TryGetWrittenValue(IOperation operation, out IOperation? value, bool requireResponseHeaders)
+    {
+        value = null;
+        switch (operation)
+        {
+            case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation property } assignment:
+                if (IsRetryAfterProperty(property, requireResponseHeaders))
+                {
+                    value = assignment.Value;
+                    return true;
+                }
+
+                return false;
+
+            case IInvocationOperation invocation:
+                return IsRetryAfterInvocation(invocation, requireResponseHeaders, out value);
+
+            default:
+                return false;
+        }
+    }
+
+    private static bool IsRetryAfterProperty(IPropertyReferenceOperation property, bool requireResponseHeaders)
+    {
+        var symbol = property.Property;
+        if (symbol.IsIndexer)
+        {
+            // `Headers["Retry-After"] = …`
+            return property.Arguments.Length == 1
+                && IsRetryAfterName(property.Arguments[0].Value)
+                && (!requireResponseHeaders || IsHeaderDictionary(symbol.ContainingType));
+        }
+
+        // `Headers.RetryAfter = …` (IHeaderDictionary since .NET 7). Client-side HttpResponseHeaders.RetryAfter
+        // is a RetryConditionHeaderValue: a write as well, never a malformed string.
+        return symbol.Name == "RetryAfter"
+            && (!requireResponseHeaders || (IsHeaderDictionary(symbol.ContainingType) && symbol.Type.Name == "StringValues"));
+    }
+
+    private static bool IsRetryAfterInvocation(IInvocationOperation invocation, bool requireResponseHeaders, out IOperation? value)
+    {
+        value = null;
+        var method = invocation.TargetMethod;
+        switch (method.Name)
+        {
+            case "Add":
+            case "TryAdd":
+            case "Append":
+            case "AppendCommaSeparatedValues":
+            case "SetCommaSeparatedValues":
+            case "AppendList":
+                break;
+            default:
+                // A helper such as `SetRetryAfter(Response)` or `Response.AddRetryAfter(30)` is trusted to set it.
+                return !requireResponseHeaders && method.Name.IndexOf("RetryAfter", StringComparison.OrdinalIgnoreCase) >= 0;
+        }
+
+        IOperation? key = null;
+        foreach (var argument in invocation.Arguments)
+        {
+            var name = argument.Parameter?.Name;
+            if (name == "key")
+            {
+                key = argument.Value;
+            }
+            else if (name is "value" or "values")
+            {
+                value = argument.Value;
+            }
+        }
+
+        if (key is null || !IsRetryAfterName(key))
+        {
+            value = null;
+            return false;
+        }
+
+        if (requireResponseHeaders)
+        {
+            var receiverType = method.IsExtensionMethod && invocation.Arguments.Length > 0
+                ? WithoutConversions(invocation.Arguments[0].Value).Type
+                : invocation.Instance?.Type;
+            if (!IsHeaderDictionary(receiverType) || method.Name is "AppendCommaSeparatedValues" or "SetCommaSeparatedValues" or "AppendList")
+            {
+                value = null;
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>True for the constant <c>"Retry-After"</c> (any casing) and <c>HeaderNames.RetryAfter</c>.</summary>
+    public static bool IsRetryAfterName(IOperation operation)
+    {
+        operation = WithoutConversions(operation);
+        if (operation.ConstantValue is { HasValue: true, Value: string text })
+        {
+            return string.Equals(text, HeaderName, StringComparison.OrdinalIgnoreCase);
+        }
+
+        return operation is IFieldReferenceOperation field
+            && field.Field.Name == "RetryAfter"
+            && field.Field.ContainingType?.Name == "HeaderNames";
+    }
+
+    private static bool IsHeaderDictionary(ITypeSymbol? type)
+    {
+        if (type is null)
+        {
+            return false;
+        }
+
+        if (IsIHeaderDictionary(type))
+        {
+            return true;
+        }
+
+        foreach (var implemented in type.AllInterfaces)
+        {
+            if (IsIHeaderDictionary(implemented))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsIHeaderDictionary(ITypeSymbol type)
+        => type.Name == "IHeaderDictionary" && type.ContainingNamespace?.ToDisplayString() == "Microsoft.AspNetCore.Http";
+
+    public static IOperation WithoutConversions(IOperation operation)
+    {
+        while (operation is IConversionOperation conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        return operation;
+    }
+}

@@ -1,0 +1,62 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using ServerErrors.Analyzers.Flow;
+
+namespace ServerErrors.Analyzers.Server;
+
+/// <summary>SE1005: a Retry-After header value that is neither delta-seconds nor an HTTP-date.</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class RetryAfterFormatAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>Property: a <see cref="RetryAfterValueKind"/> name telling the fix what to rewrite.</summary>
+    internal const string KindKey = "Kind";
+
+    /// <summary>Property: for a constant with a recognisable unit, its whole seconds.</summary>
+    internal const string SecondsKey = "Seconds";
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(Descriptors.SE1005_InvalidRetryAfterValue);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(OnCompilationStart);
+    }
+
+    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    {
+        var types = WellKnownTypes.Get(context.Compilation);
+        if (types.Get(WellKnownType.Microsoft_AspNetCore_Http_IHeaderDictionary) is null)
+        {
+            return;
+        }
+
+        context.RegisterOperationAction(Analyze, OperationKind.SimpleAssignment, OperationKind.Invocation);
+    }
+
+    private static void Analyze(OperationAnalysisContext context)
+    {
+        if (!RetryAfterHeader.TryGetWrittenValue(context.Operation, out var value, requireResponseHeaders: true) || value is null)
+        {
+            return;
+        }
+
+        var kind = RetryAfterValue.Classify(value, out var expression, out var display);
+        if (kind == RetryAfterValueKind.Valid)
+        {
+            return;
+        }
+
+        var properties = ImmutableDictionary<string, string?>.Empty.Add(KindKey, kind.ToString());
+        if (kind == RetryAfterValueKind.Constant && RetryAfterValue.TryConvertToSeconds(display) is { } seconds)
+        {
+            properties = properties.Add(SecondsKey, seconds.ToString(CultureInfo.InvariantCulture));
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(
+            Descriptors.SE1005_InvalidRetryAfterValue, expression.Syntax.GetLocation(), properties, display));
+    }
+}

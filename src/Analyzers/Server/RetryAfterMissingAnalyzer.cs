@@ -1,0 +1,191 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using ServerErrors.Analyzers.Flow;
+
+namespace ServerErrors.Analyzers.Server;
+
+/// <summary>
+/// SE1003 (503) and SE1004 (429): a response produced without a Retry-After header on its path; SE0001 when
+/// <c>server_errors.retry_after_seconds</c> is invalid.
+/// </summary>
+/// <remarks>
+/// SE0001 is reported once per distinct invalid value, at the first (by file path, then position) SE1003/SE1004
+/// diagnostic whose file is configured with it: that is where the bad value would otherwise silently change the
+/// fix. It is reported from a compilation-end action so that "first" is deterministic.
+/// </remarks>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>Property: how the status is produced (a <see cref="ResponseStatusForm"/> name).</summary>
+    internal const string FormKey = "Form";
+
+    /// <summary>Property: the seconds the fix writes, from <c>server_errors.retry_after_seconds</c>.</summary>
+    internal const string SecondsKey = "Seconds";
+
+    internal const int DefaultSeconds = 30;
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        Descriptors.SE1003_ServiceUnavailableWithoutRetryAfter,
+        Descriptors.SE1004_TooManyRequestsWithoutRetryAfter,
+        Descriptors.SE0001_InvalidOption);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(OnCompilationStart);
+    }
+
+    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    {
+        var types = WellKnownTypes.Get(context.Compilation);
+        if (types.Get(WellKnownType.Microsoft_AspNetCore_Http_HttpResponse) is null
+            && types.Get(WellKnownType.Microsoft_AspNetCore_Mvc_Infrastructure_IStatusCodeActionResult) is null
+            && types.Get(WellKnownType.Microsoft_AspNetCore_RateLimiting_RateLimiterOptions) is null)
+        {
+            return;
+        }
+
+        var invalidOptions = new ConcurrentQueue<(Location Location, string Value)>();
+        context.RegisterOperationAction(
+            c => Analyze(c, types, invalidOptions),
+            OperationKind.Invocation,
+            OperationKind.ObjectCreation,
+            OperationKind.SimpleAssignment);
+        context.RegisterCompilationEndAction(c => ReportInvalidOptions(c, invalidOptions));
+    }
+
+    private static void Analyze(OperationAnalysisContext context, WellKnownTypes types, ConcurrentQueue<(Location, string)> invalidOptions)
+    {
+        var operation = context.Operation;
+        var status = ResponseStatus.TryGetProducedStatus(operation, types, out var form);
+        if (status is not (503 or 429))
+        {
+            return;
+        }
+
+        if (HealthProbe.IsInProbe(operation, context.ContainingSymbol, types))
+        {
+            return;
+        }
+
+        if (form == ResponseStatusForm.RejectionStatusCode)
+        {
+            if (HasOnRejectedThatMaySetHeader(operation, types))
+            {
+                return;
+            }
+        }
+        else
+        {
+            var graph = TryGetGraph(context);
+            if (RetryAfterFlow.IsHeaderSetAround(operation, graph, out var analyzed) || !analyzed)
+            {
+                return;
+            }
+        }
+
+        var tree = operation.Syntax.SyntaxTree;
+        var seconds = AnalyzerConfig.GetPositiveInt(context.Options, tree, AnalyzerConfig.RetryAfterSeconds, DefaultSeconds, out var invalid);
+        var location = operation.Syntax.GetLocation();
+        if (invalid is not null)
+        {
+            invalidOptions.Enqueue((location, invalid));
+        }
+
+        var properties = ImmutableDictionary<string, string?>.Empty
+            .Add(FormKey, form.ToString())
+            .Add(SecondsKey, seconds.ToString(CultureInfo.InvariantCulture));
+        var descriptor = status == 503
+            ? Descriptors.SE1003_ServiceUnavailableWithoutRetryAfter
+            : Descriptors.SE1004_TooManyRequestsWithoutRetryAfter;
+        context.ReportDiagnostic(Diagnostic.Create(descriptor, location, properties));
+    }
+
+    private static ControlFlowGraph? TryGetGraph(OperationAnalysisContext context)
+    {
+        var root = context.Operation;
+        while (root.Parent is not null)
+        {
+            root = root.Parent;
+        }
+
+        // Only these roots have a control flow graph; elsewhere (broken code, attributes) stay silent.
+        return root.Kind is OperationKind.MethodBody or OperationKind.ConstructorBody or OperationKind.Block
+            or OperationKind.FieldInitializer or OperationKind.PropertyInitializer or OperationKind.ParameterInitializer
+            ? context.GetControlFlowGraph()
+            : null;
+    }
+
+    /// <summary>
+    /// True when the code that sets <c>RejectionStatusCode</c> also assigns an <c>OnRejected</c> that sets the header,
+    /// or one that cannot be seen (a method group or delegate variable).
+    /// </summary>
+    private static bool HasOnRejectedThatMaySetHeader(IOperation operation, WellKnownTypes types)
+    {
+        var root = operation;
+        while (root.Parent is not null)
+        {
+            root = root.Parent;
+        }
+
+        foreach (var descendant in root.Descendants())
+        {
+            if (descendant is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "OnRejected" } target } assignment
+                && types.IsA(target.Property.ContainingType, WellKnownType.Microsoft_AspNetCore_RateLimiting_RateLimiterOptions))
+            {
+                var value = assignment.Value;
+                while (value is IConversionOperation or IDelegateCreationOperation)
+                {
+                    value = value is IConversionOperation conversion ? conversion.Operand : ((IDelegateCreationOperation)value).Target;
+                }
+
+                if (value is not IAnonymousFunctionOperation lambda || RetryAfterHeader.ContainsWrite(lambda.Body))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static void ReportInvalidOptions(CompilationAnalysisContext context, ConcurrentQueue<(Location Location, string Value)> invalidOptions)
+    {
+        if (invalidOptions.IsEmpty)
+        {
+            return;
+        }
+
+        var first = new Dictionary<string, Location>(System.StringComparer.Ordinal);
+        foreach (var (location, value) in invalidOptions)
+        {
+            if (!first.TryGetValue(value, out var current) || IsBefore(location, current))
+            {
+                first[value] = location;
+            }
+        }
+
+        foreach (var pair in first)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.SE0001_InvalidOption,
+                pair.Value,
+                AnalyzerConfig.RetryAfterSeconds,
+                pair.Key,
+                DefaultSeconds.ToString(CultureInfo.InvariantCulture)));
+        }
+    }
+
+    private static bool IsBefore(Location left, Location right)
+    {
+        var byPath = string.CompareOrdinal(left.SourceTree?.FilePath, right.SourceTree?.FilePath);
+        return byPath != 0 ? byPath < 0 : left.SourceSpan.Start < right.SourceSpan.Start;
+    }
+}

@@ -1,0 +1,460 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+using ServerErrors.Analyzers.CodeFixes.Shared;
+using ServerErrors.Analyzers.Flow;
+using ServerErrors.Analyzers.Server;
+
+namespace ServerErrors.Analyzers.CodeFixes.Server;
+
+/// <summary>
+/// SE1003/SE1004: set <c>Retry-After</c> before the 503/429 response (adding an <c>HttpContext</c> parameter to a
+/// minimal-API lambda and turning expression bodies into blocks where needed), or give the rate limiter an
+/// <c>OnRejected</c> that copies the lease's retry-after metadata.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RetryAfterMissingCodeFix)), Shared]
+public sealed class RetryAfterMissingCodeFix : CodeFixProvider
+{
+    public const string AddHeaderKey = "SE1003.AddRetryAfterHeader";
+    public const string AddOnRejectedKey = "SE1003.AddOnRejected";
+
+    private const string DefaultContextParameterName = "httpContext";
+
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(
+        Descriptors.SE1003_ServiceUnavailableWithoutRetryAfter.Id,
+        Descriptors.SE1004_TooManyRequestsWithoutRetryAfter.Id);
+
+    public override FixAllProvider GetFixAllProvider()
+        => FixAllProvider.Create(static (context, document, diagnostics) => FixDocumentAsync(document, diagnostics, context.CodeActionEquivalenceKey, context.CancellationToken));
+
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is not CompilationUnitSyntax || model is null)
+        {
+            return;
+        }
+
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            var plan = Plan.Create(root, model, diagnostic, context.CancellationToken);
+            if (plan is null)
+            {
+                continue;
+            }
+
+            var (title, key) = plan.IsRateLimiter
+                ? ("Add an OnRejected that sets Retry-After", AddOnRejectedKey)
+                : ("Set the Retry-After header", AddHeaderKey);
+            var document = context.Document;
+            context.RegisterCodeFix(
+                CodeAction.Create(title, async c => await FixDocumentAsync(document, ImmutableArray.Create(diagnostic), key, c).ConfigureAwait(false) ?? document, key),
+                diagnostic);
+        }
+    }
+
+    private static async Task<Document?> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string? equivalenceKey, CancellationToken cancellationToken)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        if (root is not CompilationUnitSyntax || model is null)
+        {
+            return document;
+        }
+
+        // Plan every fix against the original tree, then apply them one after another on tracked nodes.
+        var plans = new List<Plan>();
+        var anchors = new HashSet<SyntaxNode>();
+        var tracked = new List<SyntaxNode>();
+        foreach (var diagnostic in diagnostics)
+        {
+            var plan = Plan.Create(root, model, diagnostic, cancellationToken);
+            if (plan is null || (equivalenceKey is not null && equivalenceKey != (plan.IsRateLimiter ? AddOnRejectedKey : AddHeaderKey)))
+            {
+                continue;
+            }
+
+            // Several responses before the same statement need the header once.
+            if (!anchors.Add(plan.Anchor))
+            {
+                continue;
+            }
+
+            plans.Add(plan);
+            tracked.Add(plan.Anchor);
+            if (plan.LambdaNeedingContext is not null)
+            {
+                tracked.Add(plan.LambdaNeedingContext);
+            }
+        }
+
+        if (plans.Count == 0)
+        {
+            return document;
+        }
+
+        var newRoot = root.TrackNodes(tracked);
+        var lambdasDone = new HashSet<SyntaxNode>();
+        foreach (var plan in plans)
+        {
+            newRoot = plan.Apply(newRoot);
+        }
+
+        foreach (var plan in plans)
+        {
+            if (plan.LambdaNeedingContext is { } lambda && lambdasDone.Add(lambda))
+            {
+                newRoot = AddContextParameter(newRoot, lambda, plan.ContextParameterName);
+            }
+        }
+
+        var unit = (CompilationUnitSyntax)newRoot;
+        var position = plans[0].Anchor.SpanStart;
+        foreach (var plan in plans)
+        {
+            if (plan.LambdaNeedingContext is not null)
+            {
+                unit = Imports.AddIfMissing(unit, model, position, "Microsoft.AspNetCore.Http", "HttpContext");
+            }
+
+            if (plan.IsRateLimiter)
+            {
+                unit = Imports.AddIfMissing(unit, model, position, "System.Globalization", "CultureInfo");
+                unit = Imports.AddIfMissing(unit, model, position, "System.Threading.RateLimiting", "MetadataName");
+                unit = Imports.AddIfMissing(unit, model, position, "System.Threading.Tasks", "ValueTask");
+            }
+        }
+
+        var changed = document.WithSyntaxRoot(unit);
+        return await Formatter.FormatAsync(changed, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    private static SyntaxNode AddContextParameter(SyntaxNode root, SyntaxNode original, string name)
+    {
+        if (root.GetCurrentNode(original) is not ParenthesizedLambdaExpressionSyntax lambda)
+        {
+            return root;
+        }
+
+        var parameter = SyntaxFactory.Parameter(SyntaxFactory.Identifier(name))
+            .WithType(SyntaxFactory.IdentifierName("HttpContext").WithTrailingTrivia(SyntaxFactory.Space));
+        var parameters = lambda.ParameterList.Parameters;
+
+        // Before the first optional or params parameter, else last.
+        var index = parameters.Count;
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            if (parameters[i].Default is not null || HasParamsModifier(parameters[i]))
+            {
+                index = i;
+                break;
+            }
+        }
+
+        var newList = lambda.ParameterList.WithParameters(parameters.Insert(index, parameter));
+        return root.ReplaceNode(lambda, lambda.WithParameterList(newList));
+    }
+
+    private static bool HasParamsModifier(ParameterSyntax parameter)
+    {
+        foreach (var modifier in parameter.Modifiers)
+        {
+            if (modifier.IsKind(SyntaxKind.ParamsKeyword))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>One fix, decided on the original tree.</summary>
+    private sealed class Plan
+    {
+        private Plan(SyntaxNode anchor, bool insertAfter, StatementSyntax statement, bool expressionReturnsValue)
+        {
+            Anchor = anchor;
+            InsertAfter = insertAfter;
+            Statement = statement;
+            ExpressionReturnsValue = expressionReturnsValue;
+        }
+
+        /// <summary>The statement to insert next to, or the expression-bodied lambda/method/local function to turn into a block.</summary>
+        public SyntaxNode Anchor { get; }
+
+        public bool InsertAfter { get; }
+
+        public StatementSyntax Statement { get; }
+
+        /// <summary>For an expression body: whether it becomes <c>return expr;</c> rather than <c>expr;</c>.</summary>
+        public bool ExpressionReturnsValue { get; }
+
+        public bool IsRateLimiter { get; private set; }
+
+        public SyntaxNode? LambdaNeedingContext { get; private set; }
+
+        public string ContextParameterName { get; private set; } = DefaultContextParameterName;
+
+        public static Plan? Create(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+        {
+            if (!diagnostic.Location.IsInSource || diagnostic.Location.SourceTree != root.SyntaxTree)
+            {
+                return null;
+            }
+
+            diagnostic.Properties.TryGetValue(RetryAfterMissingAnalyzer.FormKey, out var form);
+            diagnostic.Properties.TryGetValue(RetryAfterMissingAnalyzer.SecondsKey, out var seconds);
+            if (seconds is null || !int.TryParse(seconds, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
+            {
+                seconds = RetryAfterMissingAnalyzer.DefaultSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+            if (node is not ExpressionSyntax expression)
+            {
+                return null;
+            }
+
+            var useIndexer = !HasRetryAfterProperty(model.Compilation);
+            return form == nameof(ResponseStatusForm.RejectionStatusCode)
+                ? CreateForRateLimiter(model, expression, seconds, useIndexer, cancellationToken)
+                : CreateForResponse(model, expression, form, seconds, useIndexer, cancellationToken);
+        }
+
+        private static Plan? CreateForResponse(SemanticModel model, ExpressionSyntax expression, string? form, string seconds, bool useIndexer, CancellationToken cancellationToken)
+        {
+            var anchor = FindAnchor(expression, out var body);
+            if (anchor is null)
+            {
+                return null;
+            }
+
+            var position = body?.SpanStart ?? anchor.SpanStart;
+
+            string? response = null;
+            if (form == nameof(ResponseStatusForm.ResponseStatusCode)
+                && expression is AssignmentExpressionSyntax { Left: MemberAccessExpressionSyntax target }
+                && ResponseLocator.IsRepeatable(target.Expression))
+            {
+                response = target.Expression.WithoutTrivia().ToString();
+            }
+
+            response ??= ResponseLocator.Find(model, position);
+
+            SyntaxNode? lambdaNeedingContext = null;
+            var parameterName = DefaultContextParameterName;
+            if (response is null)
+            {
+                // A minimal-API handler (a lambda converted to Delegate) can ask for the HttpContext.
+                var lambda = expression.FirstAncestorOrSelf<ParenthesizedLambdaExpressionSyntax>();
+                if (lambda is null || !IsConvertedToDelegate(model, lambda, cancellationToken))
+                {
+                    return null;
+                }
+
+                parameterName = UniqueName(model, position, DefaultContextParameterName);
+                lambdaNeedingContext = lambda;
+                response = parameterName + ".Response";
+            }
+
+            var header = useIndexer
+                ? $"{response}.Headers[\"Retry-After\"] = \"{seconds}\";"
+                : $"{response}.Headers.RetryAfter = \"{seconds}\";";
+            var statement = Elastic(SyntaxFactory.ParseStatement(header));
+            var returnsValue = body is not null && ReturnsValue(model, anchor, cancellationToken);
+            return new Plan(anchor, insertAfter: false, statement, returnsValue)
+            {
+                LambdaNeedingContext = lambdaNeedingContext,
+                ContextParameterName = parameterName,
+            };
+        }
+
+        private static Plan? CreateForRateLimiter(SemanticModel model, ExpressionSyntax expression, string seconds, bool useIndexer, CancellationToken cancellationToken)
+        {
+            if (expression is not AssignmentExpressionSyntax { Left: MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax options } } assignment)
+            {
+                return null;
+            }
+
+            SyntaxNode anchor;
+            if (assignment.Parent is ExpressionStatementSyntax statement)
+            {
+                anchor = statement;
+            }
+            else if (assignment.Parent is LambdaExpressionSyntax lambda && lambda.ExpressionBody == assignment)
+            {
+                anchor = lambda;
+            }
+            else
+            {
+                return null;
+            }
+
+            var header = useIndexer ? "context.HttpContext.Response.Headers[\"Retry-After\"]" : "context.HttpContext.Response.Headers.RetryAfter";
+            var text = $$"""
+                {{options.Identifier.ValueText}}.OnRejected = (context, _) =>
+                {
+                    if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                    {
+                        {{header}} = ((int)retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                    }
+                    else
+                    {
+                        {{header}} = "{{seconds}}";
+                    }
+                    return ValueTask.CompletedTask;
+                };
+                """;
+
+            // Every line break and indent is left to the formatter, wherever the statement lands.
+            var parsed = SyntaxFactory.ParseStatement(text);
+            parsed = parsed.ReplaceTrivia(
+                parsed.DescendantTrivia(),
+                static (original, _) => original.IsKind(SyntaxKind.EndOfLineTrivia)
+                    ? SyntaxFactory.ElasticCarriageReturnLineFeed
+                    : original.IsKind(SyntaxKind.WhitespaceTrivia) ? SyntaxFactory.ElasticSpace : original);
+            var onRejected = Elastic(parsed);
+            var returnsValue = anchor is LambdaExpressionSyntax && ReturnsValue(model, anchor, cancellationToken);
+            return new Plan(anchor, insertAfter: true, onRejected, returnsValue) { IsRateLimiter = true };
+        }
+
+        private static StatementSyntax Elastic(StatementSyntax statement)
+            => statement
+                .WithLeadingTrivia(SyntaxFactory.ElasticMarker)
+                .WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed)
+                .WithAdditionalAnnotations(Formatter.Annotation);
+
+        /// <summary>The statement that contains <paramref name="expression"/>, or the expression-bodied function around it.</summary>
+        private static SyntaxNode? FindAnchor(ExpressionSyntax expression, out ExpressionSyntax? body)
+        {
+            body = null;
+            SyntaxNode child = expression;
+            for (var current = expression.Parent; current is not null; child = current, current = current.Parent)
+            {
+                switch (current)
+                {
+                    case StatementSyntax statement when statement is not BlockSyntax:
+                        return statement;
+                    case AnonymousFunctionExpressionSyntax function when function.ExpressionBody == child:
+                        body = function.ExpressionBody;
+                        return function;
+                    case ArrowExpressionClauseSyntax arrow when arrow.Parent is MethodDeclarationSyntax or LocalFunctionStatementSyntax:
+                        body = arrow.Expression;
+                        return arrow.Parent;
+                    case MemberDeclarationSyntax:
+                    case AttributeSyntax:
+                        return null;
+                }
+            }
+
+            return null;
+        }
+
+        public SyntaxNode Apply(SyntaxNode root)
+        {
+            var current = root.GetCurrentNode(Anchor);
+            switch (current)
+            {
+                case AnonymousFunctionExpressionSyntax { ExpressionBody: { } body } function:
+                    return root.ReplaceNode(function, function.WithExpressionBody(null).WithBlock(ToBlock(body)).WithAdditionalAnnotations(Formatter.Annotation));
+                case MethodDeclarationSyntax { ExpressionBody: { } arrow } method:
+                    return root.ReplaceNode(method, method
+                        .WithExpressionBody(null)
+                        .WithSemicolonToken(default)
+                        .WithBody(ToBlock(arrow.Expression).WithTrailingTrivia(method.SemicolonToken.TrailingTrivia))
+                        .WithParameterList(method.ParameterList.WithTrailingTrivia(SyntaxFactory.ElasticMarker))
+                        .WithAdditionalAnnotations(Formatter.Annotation));
+                case LocalFunctionStatementSyntax { ExpressionBody: { } localArrow } local:
+                    return root.ReplaceNode(local, local
+                        .WithExpressionBody(null)
+                        .WithSemicolonToken(default)
+                        .WithBody(ToBlock(localArrow.Expression).WithTrailingTrivia(local.SemicolonToken.TrailingTrivia))
+                        .WithParameterList(local.ParameterList.WithTrailingTrivia(SyntaxFactory.ElasticMarker))
+                        .WithAdditionalAnnotations(Formatter.Annotation));
+                case StatementSyntax statement:
+                    return InsertNextTo(root, statement);
+                default:
+                    return root;
+            }
+        }
+
+        private BlockSyntax ToBlock(ExpressionSyntax body)
+        {
+            var expression = body.WithoutTrivia();
+            StatementSyntax existing = ExpressionReturnsValue
+                ? SyntaxFactory.ReturnStatement(expression)
+                : SyntaxFactory.ExpressionStatement(expression);
+            var statements = InsertAfter ? new[] { existing, Statement } : new[] { Statement, existing };
+            return SyntaxFactory.Block(statements).WithAdditionalAnnotations(Formatter.Annotation);
+        }
+
+        private SyntaxNode InsertNextTo(SyntaxNode root, StatementSyntax statement)
+        {
+            if (statement.Parent is GlobalStatementSyntax global)
+            {
+                var inserted = SyntaxFactory.GlobalStatement(Statement);
+                return InsertAfter ? root.InsertNodesAfter(global, new[] { inserted }) : root.InsertNodesBefore(global, new[] { inserted });
+            }
+
+            if (statement.Parent is BlockSyntax or SwitchSectionSyntax)
+            {
+                return InsertAfter ? root.InsertNodesAfter(statement, new[] { Statement }) : root.InsertNodesBefore(statement, new[] { Statement });
+            }
+
+            // An embedded statement (`if (busy) return StatusCode(503);`) becomes a block.
+            var pair = InsertAfter ? new[] { statement.WithoutTrivia(), Statement } : new[] { Statement, statement.WithoutTrivia() };
+            var block = SyntaxFactory.Block(pair).WithTriviaFrom(statement).WithAdditionalAnnotations(Formatter.Annotation);
+            return root.ReplaceNode(statement, block);
+        }
+
+        private static bool ReturnsValue(SemanticModel model, SyntaxNode function, CancellationToken cancellationToken)
+        {
+            var symbol = function switch
+            {
+                AnonymousFunctionExpressionSyntax lambda => model.GetSymbolInfo(lambda, cancellationToken).Symbol as IMethodSymbol,
+                _ => model.GetDeclaredSymbol(function, cancellationToken) as IMethodSymbol,
+            };
+
+            if (symbol is null || symbol.ReturnsVoid)
+            {
+                return false;
+            }
+
+            // `async () => await …` returning Task/ValueTask has no value to return.
+            return !(symbol.IsAsync
+                && symbol.ReturnType is INamedTypeSymbol { IsGenericType: false, Name: "Task" or "ValueTask" });
+        }
+
+        private static bool IsConvertedToDelegate(SemanticModel model, LambdaExpressionSyntax lambda, CancellationToken cancellationToken)
+        {
+            var converted = model.GetTypeInfo(lambda, cancellationToken).ConvertedType;
+            return converted is { Name: "Delegate", ContainingNamespace.Name: "System" };
+        }
+
+        private static string UniqueName(SemanticModel model, int position, string name)
+        {
+            var candidate = name;
+            for (var i = 2; model.LookupSymbols(position, name: candidate).Length > 0; i++)
+            {
+                candidate = name + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            return candidate;
+        }
+
+        private static bool HasRetryAfterProperty(Compilation compilation)
+        {
+            var headers = WellKnownTypes.Get(compilation).Get(WellKnownType.Microsoft_AspNetCore_Http_IHeaderDictionary);
+            return headers is not null && headers.GetMembers("RetryAfter").Length > 0;
+        }
+    }
+}

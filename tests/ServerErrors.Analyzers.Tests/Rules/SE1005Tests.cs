@@ -1,0 +1,193 @@
+using ServerErrors.Analyzers.CodeFixes.Server;
+using ServerErrors.Analyzers.Server;
+using ServerErrors.Analyzers.Tests.Verifiers;
+using Xunit;
+using Verify = ServerErrors.Analyzers.Tests.Verifiers.Verifier<
+    ServerErrors.Analyzers.Server.RetryAfterFormatAnalyzer,
+    ServerErrors.Analyzers.CodeFixes.Server.RetryAfterFormatCodeFix>;
+
+namespace ServerErrors.Analyzers.Tests.Rules;
+
+public class SE1005Tests
+{
+    [Fact]
+    public Task ConstantWithUnit_BecomesSeconds() => new CodeFixTest<RetryAfterFormatAnalyzer, RetryAfterFormatCodeFix>
+    {
+        TestCode = """
+            public class Middleware
+            {
+                public void A(HttpContext context) => context.Response.Headers.RetryAfter = [|"5 minutes"|];
+                public void B(HttpContext context) => context.Response.Headers["Retry-After"] = [|"2h"|];
+                public void C(HttpContext context) => context.Response.Headers.Append("Retry-After", [|"1.5"|]);
+                public void D(HttpContext context) => context.Response.Headers.Add(Microsoft.Net.Http.Headers.HeaderNames.RetryAfter, [|"30s"|]);
+            }
+            """,
+        FixedCode = """
+            public class Middleware
+            {
+                public void A(HttpContext context) => context.Response.Headers.RetryAfter = "300";
+                public void B(HttpContext context) => context.Response.Headers["Retry-After"] = "7200";
+                public void C(HttpContext context) => context.Response.Headers.Append("Retry-After", "2");
+                public void D(HttpContext context) => context.Response.Headers.Add(Microsoft.Net.Http.Headers.HeaderNames.RetryAfter, "30");
+            }
+            """,
+        ExpectedMessages = new()
+        {
+            "'5 minutes' is not a valid Retry-After value; use a whole number of seconds or an HTTP-date",
+            "'2h' is not a valid Retry-After value; use a whole number of seconds or an HTTP-date",
+            "'1.5' is not a valid Retry-After value; use a whole number of seconds or an HTTP-date",
+            "'30s' is not a valid Retry-After value; use a whole number of seconds or an HTTP-date",
+        },
+    }.RunAsync();
+
+    [Fact]
+    public Task ConstantWithoutReading_FlaggedWithoutFix() => Verify.VerifyCodeFixAsync(
+        """
+        public class Middleware
+        {
+            private const string Later = "later";
+
+            public void A(HttpContext context) => context.Response.Headers.RetryAfter = [|"-1"|];
+            public void B(HttpContext context) => context.Response.Headers.RetryAfter = [|Later|];
+        }
+        """,
+        """
+        public class Middleware
+        {
+            private const string Later = "later";
+
+            public void A(HttpContext context) => context.Response.Headers.RetryAfter = [|"-1"|];
+            public void B(HttpContext context) => context.Response.Headers.RetryAfter = [|Later|];
+        }
+        """);
+
+    [Fact]
+    public Task TimeSpanToString_BecomesWholeSeconds() => Verify.VerifyCodeFixAsync(
+        """
+        public class Middleware
+        {
+            public void A(HttpContext context, TimeSpan delay)
+            {
+                context.Response.Headers.RetryAfter = [|delay.ToString()|];
+            }
+
+            public void B(HttpContext context)
+            {
+                context.Response.Headers.Append("Retry-After", [|TimeSpan.FromMinutes(1).ToString()|]);
+            }
+
+            public void C(HttpContext context, TimeSpan delay)
+            {
+                context.Response.Headers["Retry-After"] = [|$"{delay}"|];
+            }
+        }
+        """,
+        """
+        using System.Globalization;
+
+        public class Middleware
+        {
+            public void A(HttpContext context, TimeSpan delay)
+            {
+                context.Response.Headers.RetryAfter = ((int)delay.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            }
+
+            public void B(HttpContext context)
+            {
+                context.Response.Headers.Append("Retry-After", ((int)TimeSpan.FromMinutes(1).TotalSeconds).ToString(CultureInfo.InvariantCulture));
+            }
+
+            public void C(HttpContext context, TimeSpan delay)
+            {
+                context.Response.Headers["Retry-After"] = ((int)delay.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task DateToString_BecomesHttpDate() => Verify.VerifyCodeFixAsync(
+        """
+        using Microsoft.AspNetCore.Mvc;
+
+        public class OrdersController : ControllerBase
+        {
+            public IActionResult Get(DateTimeOffset until)
+            {
+                Response.Headers.RetryAfter = [|DateTime.UtcNow.AddMinutes(5).ToString()|];
+                Response.Headers["Retry-After"] = [|until.ToString("yyyy-MM-dd HH:mm:ss")|];
+                return StatusCode(503);
+            }
+        }
+        """,
+        """
+        using Microsoft.AspNetCore.Mvc;
+
+        public class OrdersController : ControllerBase
+        {
+            public IActionResult Get(DateTimeOffset until)
+            {
+                Response.Headers.RetryAfter = DateTime.UtcNow.AddMinutes(5).ToString("R");
+                Response.Headers["Retry-After"] = until.ToString("R");
+                return StatusCode(503);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ValidValues_Silent() => Verify.VerifyAnalyzerAsync(
+        """
+        using System.Globalization;
+        using System.Net.Http.Headers;
+
+        public class Middleware
+        {
+            public void M(HttpContext context, TimeSpan delay, DateTimeOffset until, int seconds, string fromConfig, HttpResponseMessage message)
+            {
+                var headers = context.Response.Headers;
+                headers.RetryAfter = "120";
+                headers.RetryAfter = "0";
+                headers.RetryAfter = "Wed, 21 Oct 2015 07:28:00 GMT";
+                headers.RetryAfter = seconds.ToString();
+                headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                headers.RetryAfter = ((int)delay.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                headers.RetryAfter = until.ToString("R");
+                headers.RetryAfter = DateTime.UtcNow.ToString("r", CultureInfo.InvariantCulture);
+                headers.RetryAfter = $"{seconds}";
+                headers.RetryAfter = fromConfig;
+                headers["Retry-After"] = "60";
+                headers.Append("Retry-After", "60");
+                headers["X-Other"] = "5 minutes";
+                message.Headers.RetryAfter = new RetryConditionHeaderValue(delay);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task NoAspNetCoreReference_Silent() => new AnalyzerTest<RetryAfterFormatAnalyzer>
+    {
+        References = TestReferences.NetCore,
+        TestCode = """
+            using System.Collections.Generic;
+
+            public class C
+            {
+                public void M(Dictionary<string, string> headers) => headers.Add("Retry-After", "5 minutes");
+            }
+            """,
+    }.RunAsync();
+
+    [Fact]
+    public Task IncompleteCode_DoesNotThrow() => new AnalyzerTest<RetryAfterFormatAnalyzer>
+    {
+        AllowCompilerErrors = true,
+        TestCode = """
+            public class Middleware
+            {
+                public void A(HttpContext context) => context.Response.Headers.RetryAfter = ;
+                public void B(HttpContext context) => context.Response.Headers.Append("Retry-After", );
+                public void C(HttpContext context) => context.Response.Headers[ = "5";
+                public void D(HttpContext context) => context.Response.Headers.RetryAfter = Unknown.ToString(;
+            }
+            """,
+    }.RunAsync();
+}
