@@ -588,7 +588,6 @@ internal sealed class RetryLoopShape
     {
         private const int NetworkFailure = 0;
         private const int MaxSteps = 4096;
-        private static readonly int[] RecordedStatuses = { NetworkFailure, 400, 404, 408, 429, 500, 503 };
         private int _steps;
         private readonly RetryLoopShape _shape;
         private readonly Scan _scan;
@@ -662,13 +661,6 @@ internal sealed class RetryLoopShape
                 return false;
             }
 
-            // Where attempts turn into the next one, for the fixes: from every failing path.
-            _recordPoints = true;
-            foreach (var status in RecordedStatuses)
-            {
-                Path(status);
-            }
-
             _shape.RetryPoints.AddRange(_retryPoints);
             return true;
         }
@@ -676,6 +668,9 @@ internal sealed class RetryLoopShape
         private Outcome Path(int status)
         {
             _status = status;
+
+            // Where attempts turn into the next one, for the fixes: from every failing path.
+            _recordPoints = status == NetworkFailure || status >= 400;
             _depth = 0;
             _steps = 0;
             _tryDepth = 0;
@@ -996,7 +991,7 @@ internal sealed class RetryLoopShape
         private Outcome Handle(ICatchClauseOperation clause)
         {
             var saved = _handledBy;
-            _handledBy = null;
+            _handledBy = clause;
             var outcome = Run(clause.Handler);
             if (outcome is Outcome.Normal or Outcome.Retry && _recordPoints)
             {
