@@ -617,8 +617,8 @@ internal sealed class RetryLoopShape
 
         public bool IsRetry()
         {
-            // Leaves on success; keeps going on 202 Accepted only when polling (not a retry).
-            if (Path(200) != Outcome.Exit || Path(202) == Outcome.Retry)
+            // Leaves on success. A loop that keeps going on a 202 Accepted it names is polling, not retrying.
+            if (Path(200) != Outcome.Exit || Path(202) == Outcome.Retry && _named)
             {
                 return false;
             }
@@ -1050,7 +1050,7 @@ internal sealed class RetryLoopShape
                 return exception ? Truth.Unknown : Truth.Unknown;
             }
 
-            if (_status is 503 or 429 && RetryCondition.NamesStatus(condition, _status))
+            if (_status is 503 or 429 or 202 && RetryCondition.NamesStatus(condition, _status))
             {
                 _named = true;
             }

@@ -174,6 +174,33 @@ public static class NotRetryLoops
             }
         }
         """,
+        // polling an operation: 202 Accepted (and 404 until the operation exists) mean "not yet"
+        """
+        using System.Net;
+
+        public class Poller
+        {
+            public async Task<HttpResponseMessage> WaitForOperation(HttpClient client, Uri operationUrl)
+            {
+                while (true)
+                {
+                    var response = await client.GetAsync(operationUrl);
+                    if (response.StatusCode == HttpStatusCode.OK)
+                    {
+                        return response;
+                    }
+
+                    if (response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.NotFound)
+                    {
+                        await Task.Delay(2000);
+                        continue;
+                    }
+
+                    response.EnsureSuccessStatusCode();
+                }
+            }
+        }
+        """,
         // polling: success with a body that says "not yet"
         """
         public class Poller
