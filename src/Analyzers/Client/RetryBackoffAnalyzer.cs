@@ -6,7 +6,7 @@ using ServerErrors.Analyzers.Flow;
 
 namespace ServerErrors.Analyzers.Client;
 
-/// <summary>SE2002: a retry policy that waits not at all or a constant time between attempts.</summary>
+/// <summary>SE2002: a retry policy or hand-written retry loop that waits not at all or a constant time between attempts.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class RetryBackoffAnalyzer : DiagnosticAnalyzer
 {

@@ -6,7 +6,7 @@ using ServerErrors.Analyzers.Flow;
 
 namespace ServerErrors.Analyzers.Client;
 
-/// <summary>SE2001: a retry policy whose condition admits 4xx client errors other than 408 and 429.</summary>
+/// <summary>SE2001: a retry policy or hand-written retry loop whose condition admits 4xx client errors other than 408 and 429.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class RetryPredicateAnalyzer : DiagnosticAnalyzer
 {

@@ -113,7 +113,7 @@ internal sealed class RetryLoopShape
     /// <summary>The retry shape of <paramref name="loop"/>, or null when it is not provably a retry of one HTTP request.</summary>
     public static RetryLoopShape? TryCreate(ILoopOperation loop)
     {
-        if (loop.LoopKind is not (LoopKind.For or LoopKind.While) || loop.Body is null || loop.Syntax.ContainsDiagnostics)
+        if (loop.LoopKind is not (LoopKind.For or LoopKind.While) || loop.Body is null || loop.Syntax.ContainsDiagnostics || !ContainsSend(loop))
         {
             return null;
         }
@@ -154,15 +154,34 @@ internal sealed class RetryLoopShape
     public static bool IsSend(IInvocationOperation invocation)
     {
         var method = invocation.TargetMethod;
-        if (method.ContainingType is not { Name: "HttpClient" or "HttpMessageInvoker" or "HttpClientJsonExtensions" } type
-            || type.ContainingNamespace?.ToDisplayString() is not ("System.Net.Http" or "System.Net.Http.Json"))
+        if (method.Name is not ("Send" or "SendAsync" or "GetAsync" or "PostAsync" or "PutAsync" or "PatchAsync" or "DeleteAsync"
+            or "GetStringAsync" or "GetByteArrayAsync" or "GetStreamAsync"
+            or "GetFromJsonAsync" or "PostAsJsonAsync" or "PutAsJsonAsync" or "PatchAsJsonAsync" or "DeleteFromJsonAsync"))
         {
             return false;
         }
 
-        return method.Name is "Send" or "SendAsync" or "GetAsync" or "PostAsync" or "PutAsync" or "PatchAsync" or "DeleteAsync"
-            or "GetStringAsync" or "GetByteArrayAsync" or "GetStreamAsync"
-            or "GetFromJsonAsync" or "PostAsJsonAsync" or "PutAsJsonAsync" or "PatchAsJsonAsync" or "DeleteFromJsonAsync";
+        // System.Net.Http.HttpClient/HttpMessageInvoker, System.Net.Http.Json.HttpClientJsonExtensions; compared without allocating.
+        return method.ContainingType switch
+        {
+            { Name: "HttpClient" or "HttpMessageInvoker", ContainingNamespace: { Name: "Http", ContainingNamespace: { Name: "Net", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } } => true,
+            { Name: "HttpClientJsonExtensions", ContainingNamespace: { Name: "Json", ContainingNamespace: { Name: "Http", ContainingNamespace: { Name: "Net", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } } } => true,
+            _ => false,
+        };
+    }
+
+    /// <summary>Cheap pre-check: the loop calls an HttpClient send method somewhere.</summary>
+    private static bool ContainsSend(ILoopOperation loop)
+    {
+        foreach (var operation in loop.Descendants())
+        {
+            if (operation is IInvocationOperation invocation && IsSend(invocation))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void FindResponse()
@@ -586,7 +605,7 @@ internal sealed class RetryLoopShape
     /// <summary>Executes the loop body symbolically for one outcome of the send.</summary>
     private sealed class Simulator
     {
-        private const int NetworkFailure = 0;
+        private const int NetworkFailure = RetryCondition.NoStatus;
         private const int MaxSteps = 4096;
         private int _steps;
         private readonly RetryLoopShape _shape;
@@ -1044,10 +1063,10 @@ internal sealed class RetryLoopShape
                 return Contains(condition, _shape.Send) ? Truth.Unknown : Truth.Guard;
             }
 
-            if (_status == NetworkFailure)
+            if (_status == NetworkFailure && !exception)
             {
-                // A network failure has no status: conditions over it are not evaluated.
-                return exception ? Truth.Unknown : Truth.Unknown;
+                // A network failure has no response: conditions over it are not evaluated.
+                return Truth.Unknown;
             }
 
             if (_status is 503 or 429 or 202 && RetryCondition.NamesStatus(condition, _status))

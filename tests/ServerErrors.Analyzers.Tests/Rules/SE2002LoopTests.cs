@@ -427,4 +427,76 @@ public class SE2002LoopTests
         test.AllowCompilerErrors = true;
         return test.RunAsync();
     }
+
+    [Fact]
+    public Task FixAll_TwoLoops_NoCounter() => Verify.VerifyCodeFixAsync(
+        """
+        public class Api
+        {
+            public async Task<string> A(HttpClient client)
+            {
+                [|while|] (true)
+                {
+                    try
+                    {
+                        return await client.GetStringAsync("a");
+                    }
+                    catch (HttpRequestException e) when (e.StatusCode is null)
+                    {
+                        await Task.Delay(TimeSpan.FromSeconds(1));
+                    }
+                }
+            }
+
+            public async Task<string> B(HttpClient client)
+            {
+                [|while|] (true)
+                {
+                    try
+                    {
+                        return await client.GetStringAsync("b");
+                    }
+                    catch (HttpRequestException e) when (e.StatusCode is null)
+                    {
+                    }
+                }
+            }
+        }
+        """,
+        """
+        public class Api
+        {
+            public async Task<string> A(HttpClient client)
+            {
+                var attempt = 0;
+                while (true)
+                {
+                    try
+                    {
+                        return await client.GetStringAsync("a");
+                    }
+                    catch (HttpRequestException e) when (e.StatusCode is null)
+                    {
+                        await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000 * Math.Pow(2, attempt++), 30000)));
+                    }
+                }
+            }
+
+            public async Task<string> B(HttpClient client)
+            {
+                var attempt = 0;
+                while (true)
+                {
+                    try
+                    {
+                        return await client.GetStringAsync("b");
+                    }
+                    catch (HttpRequestException e) when (e.StatusCode is null)
+                    {
+                        await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000 * Math.Pow(2, attempt++), 30000)));
+                    }
+                }
+            }
+        }
+        """);
 }

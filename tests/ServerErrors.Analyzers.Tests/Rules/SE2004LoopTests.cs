@@ -494,4 +494,140 @@ public class SE2004LoopTests
         test.AllowCompilerErrors = true;
         return test.RunAsync();
     }
+
+    [Fact]
+    public Task RetryLoopInsideForeachOverUrls_InnerLoopFlagged()
+    {
+        var test = Verify.Create(
+            """
+            public class Crawler
+            {
+                public async Task<List<string>> FetchAll(HttpClient client, string[] urls)
+                {
+                    var pages = new List<string>();
+                    foreach (var url in urls)
+                    {
+                        [|for|] (;;)
+                        {
+                            try
+                            {
+                                pages.Add(await client.GetStringAsync(url));
+                                break;
+                            }
+                            catch (HttpRequestException e) when (e.StatusCode is null || (int)e.StatusCode >= 500)
+                            {
+                                await Task.Delay(1000);
+                            }
+                        }
+                    }
+
+                    return pages;
+                }
+            }
+            """,
+            """
+            public class Crawler
+            {
+                public async Task<List<string>> FetchAll(HttpClient client, string[] urls)
+                {
+                    var pages = new List<string>();
+                    foreach (var url in urls)
+                    {
+                        var attempt = 0;
+                        for (;;)
+                        {
+                            try
+                            {
+                                pages.Add(await client.GetStringAsync(url));
+                                break;
+                            }
+                            catch (HttpRequestException e) when (e.StatusCode is null || (int)e.StatusCode >= 500)
+                            {
+                                if (++attempt >= 3)
+                                {
+                                    throw;
+                                }
+
+                                await Task.Delay(1000);
+                            }
+                        }
+                    }
+
+                    return pages;
+                }
+            }
+            """);
+        test.ExpectedMessages = new() { "This 'for (;;)' loop retries without limit; bound the number of attempts" };
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task BreakOnSuccess_InLambda_Flagged() => Verify.VerifyCodeFixAsync(
+        """
+        public class Api
+        {
+            public Func<Task<string>> Create(HttpClient client, string url) => async () =>
+            {
+                string? body = null;
+                [|while|] (true)
+                {
+                    var response = await client.GetAsync(url);
+                    if (response.IsSuccessStatusCode)
+                    {
+                        body = await response.Content.ReadAsStringAsync();
+                        break;
+                    }
+                }
+
+                return body;
+            };
+        }
+        """,
+        """
+        public class Api
+        {
+            public Func<Task<string>> Create(HttpClient client, string url) => async () =>
+            {
+                string? body = null;
+                var attempt = 0;
+                while (true)
+                {
+                    var response = await client.GetAsync(url);
+                    if (response.IsSuccessStatusCode)
+                    {
+                        body = await response.Content.ReadAsStringAsync();
+                        break;
+                    }
+
+                    if (++attempt >= 3)
+                    {
+                        throw new HttpRequestException($"The request failed after {attempt} attempts.", null, response.StatusCode);
+                    }
+                }
+
+                return body;
+            };
+        }
+        """);
+
+    [Fact]
+    public Task Suppressed_WithPragma() => Verify.VerifyAnalyzerAsync(
+        """
+        public class Api
+        {
+            public async Task<HttpResponseMessage> Get(HttpClient client, string url)
+            {
+        #pragma warning disable SE2004
+                while (true)
+        #pragma warning restore SE2004
+                {
+                    var response = await client.GetAsync(url);
+                    if (response.IsSuccessStatusCode)
+                    {
+                        return response;
+                    }
+                }
+            }
+        }
+        """);
 }
