@@ -110,8 +110,21 @@ internal sealed class RetryLoopShape
         _ => loop.GetLocation(),
     };
 
+    // The four loop rules ask about the same loop operation: analyze it once.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ILoopOperation, StrongBox> Cache = new();
+
+    private sealed class StrongBox
+    {
+        public StrongBox(RetryLoopShape? value) => Value = value;
+
+        public RetryLoopShape? Value { get; }
+    }
+
     /// <summary>The retry shape of <paramref name="loop"/>, or null when it is not provably a retry of one HTTP request.</summary>
     public static RetryLoopShape? TryCreate(ILoopOperation loop)
+        => Cache.GetValue(loop, static l => new StrongBox(Create(l))).Value;
+
+    private static RetryLoopShape? Create(ILoopOperation loop)
     {
         if (loop.LoopKind is not (LoopKind.For or LoopKind.While) || loop.Body is null || loop.Syntax.ContainsDiagnostics || !ContainsSend(loop))
         {
