@@ -360,6 +360,75 @@ public static class NotRetryLoops
             }
         }
         """,
+        // not understood, so not proven a retry: a switch over the status
+        """
+        using System.Net;
+
+        public class Api
+        {
+            public async Task<HttpResponseMessage?> Get(HttpClient client, string url)
+            {
+                while (true)
+                {
+                    var response = await client.GetAsync(url);
+                    switch (response.StatusCode)
+                    {
+                        case HttpStatusCode.OK:
+                            return response;
+                        case HttpStatusCode.NotFound:
+                            return null;
+                    }
+
+                    await Task.Delay(1000);
+                }
+            }
+        }
+        """,
+        // not understood: an exception thrown inside the try that the loop's own catch handles
+        """
+        public class Api
+        {
+            public async Task<string> Get(HttpClient client, string url)
+            {
+                while (true)
+                {
+                    try
+                    {
+                        var response = await client.GetAsync(url);
+                        if (!response.IsSuccessStatusCode)
+                        {
+                            throw new HttpRequestException("failed", null, response.StatusCode);
+                        }
+
+                        return await response.Content.ReadAsStringAsync();
+                    }
+                    catch (HttpRequestException)
+                    {
+                        await Task.Delay(1000);
+                    }
+                }
+            }
+        }
+        """,
+        // not understood: a condition over the response the analyzer cannot evaluate
+        """
+        public class Api
+        {
+            public async Task<HttpResponseMessage> Get(HttpClient client, string url)
+            {
+                while (true)
+                {
+                    var response = await client.GetAsync(url);
+                    if (response.Content.Headers.ContentLength > 0)
+                    {
+                        return response;
+                    }
+
+                    await Task.Delay(1000);
+                }
+            }
+        }
+        """,
         // a loop that does not call HttpClient
         """
         public class Worker
