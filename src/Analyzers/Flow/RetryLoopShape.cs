@@ -621,6 +621,7 @@ internal sealed class RetryLoopShape
         private const int NetworkFailure = RetryCondition.NoStatus;
         private const int MaxSteps = 4096;
         private int _steps;
+        private Dictionary<ILocalSymbol, bool>? _flags;
         private readonly RetryLoopShape _shape;
         private readonly Scan _scan;
         private readonly HashSet<IOperation> _retryPoints = new();
@@ -705,6 +706,7 @@ internal sealed class RetryLoopShape
             _recordPoints = status == NetworkFailure || status >= 400;
             _depth = 0;
             _steps = 0;
+            _flags = null;
             _tryDepth = 0;
             _named = false;
             _handledBy = null;
@@ -765,6 +767,23 @@ internal sealed class RetryLoopShape
             return Rank(a) >= Rank(b) ? a : b;
         }
 
+        /// <summary>Explores both sides of a guard, each with the flags known before it; keeps the flags of the side taken.</summary>
+        private Outcome Fork(System.Func<Outcome> first, System.Func<Outcome> second)
+        {
+            var before = _flags is null ? null : new Dictionary<ILocalSymbol, bool>(_flags, SymbolEqualityComparer.Default);
+            var a = first();
+            var afterFirst = _flags;
+            _flags = before;
+            var b = second();
+            var result = Guarded(a, b);
+            if (a != b && result == a)
+            {
+                _flags = afterFirst;
+            }
+
+            return result;
+        }
+
         private static int Rank(Outcome outcome) => outcome switch
         {
             Outcome.Retry => 3,
@@ -810,18 +829,20 @@ internal sealed class RetryLoopShape
 
                     if (truth is Truth.True or Truth.Guard)
                     {
-                        var whenTrue = Run(conditional.WhenTrue);
-                        if (whenTrue == Outcome.Normal)
-                        {
-                            whenTrue = RunList(operations, i + 1);
-                        }
-
                         if (truth == Truth.True)
                         {
-                            return whenTrue;
+                            var whenTrue = Run(conditional.WhenTrue);
+                            return whenTrue == Outcome.Normal ? RunList(operations, i + 1) : whenTrue;
                         }
 
-                        return Guarded(whenTrue, RunList(operations, i + 1));
+                        var next = i + 1;
+                        return Fork(
+                            () =>
+                            {
+                                var whenTrue = Run(conditional.WhenTrue);
+                                return whenTrue == Outcome.Normal ? RunList(operations, next) : whenTrue;
+                            },
+                            () => RunList(operations, next));
                     }
 
                     continue;
@@ -856,7 +877,7 @@ internal sealed class RetryLoopShape
                     {
                         Truth.True => Run(conditional.WhenTrue),
                         Truth.False => Run(conditional.WhenFalse),
-                        Truth.Guard => Guarded(Run(conditional.WhenTrue), Run(conditional.WhenFalse)),
+                        Truth.Guard => Fork(() => Run(conditional.WhenTrue), () => Run(conditional.WhenFalse)),
                         _ => Outcome.Unknown,
                     };
                 }
@@ -897,6 +918,11 @@ internal sealed class RetryLoopShape
                 case IThrowOperation:
                     // A throw inside a try of the loop could be caught and retried: not understood.
                     return _tryDepth > 0 ? Outcome.Unknown : Outcome.Exit;
+
+                case IExpressionStatementOperation { Operation: ISimpleAssignmentOperation { Target: ILocalReferenceOperation flag, Value.ConstantValue: { HasValue: true, Value: bool value } } }:
+                    // `success = true;`: a flag the loop condition may read.
+                    (_flags ??= new Dictionary<ILocalSymbol, bool>(SymbolEqualityComparer.Default))[flag.Local] = value;
+                    return Outcome.Normal;
 
                 case IExpressionStatementOperation or IVariableDeclarationGroupOperation or IUsingDeclarationOperation:
                     return SendEffect(operation);
@@ -1069,6 +1095,11 @@ internal sealed class RetryLoopShape
             if (condition.ConstantValue is { HasValue: true, Value: bool constant })
             {
                 return constant ? Truth.True : Truth.False;
+            }
+
+            if (condition is ILocalReferenceOperation local && _flags is not null && _flags.TryGetValue(local.Local, out var flagValue))
+            {
+                return flagValue ? Truth.True : Truth.False;
             }
 
             if (subject is null || !DelaySchedule.References(condition, subject))

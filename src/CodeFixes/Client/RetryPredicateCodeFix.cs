@@ -244,20 +244,35 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
             _ => null,
         };
 
-        // A throw inside a try of the loop could be caught and retried; returning the response is always safe.
-        if (statement is null || !loop.ReturnsResponse && loop.InsideTryWithCatches(statement))
+        return statement is not null && Exit(loop, statement) is not null ? statement : null;
+    }
+
+    /// <summary>
+    /// How to leave on a client error, keeping the method's contract: return the response when the method returns it; else
+    /// EnsureSuccessStatusCode(); inside a try whose catch would retry that exception, break to the code after the loop
+    /// (its give-up path) when the loop has a condition, so that code exists.
+    /// </summary>
+    private static string? Exit(RetryLoopFix loop, StatementSyntax anchor)
+    {
+        var response = loop.Shape.Response!.Name;
+        if (loop.ReturnsResponse)
         {
-            return null;
+            return $"return {response};";
         }
 
-        return statement;
+        if (!loop.InsideTryWithCatches(anchor))
+        {
+            return $"{response}.EnsureSuccessStatusCode();";
+        }
+
+        return loop.Shape.LoopsForever ? null : "break;";
     }
 
     // if ((int)r.StatusCode is >= 400 and < 500 and not 408 and not 429) { return r; }   (or r.EnsureSuccessStatusCode())
     private static async Task<Document> ExitOnClientErrorAsync(RetryLoopFix loop, StatementSyntax anchor, System.Threading.CancellationToken cancellationToken)
     {
         var response = loop.Shape.Response!.Name;
-        var exit = loop.ReturnsResponse ? $"return {response};" : $"{response}.EnsureSuccessStatusCode();";
+        var exit = Exit(loop, anchor)!;
         var statement = RetryLoopFix.Statement($"if ((int){response}.StatusCode {ClientErrorPattern})\n{{\n{exit}\n}}");
         var editor = await loop.EditorAsync(cancellationToken).ConfigureAwait(false);
         if (anchor is UsingStatementSyntax { Statement: BlockSyntax body })

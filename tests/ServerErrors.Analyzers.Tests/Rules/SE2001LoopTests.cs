@@ -504,4 +504,132 @@ public class SE2001LoopTests
         test.AllowCompilerErrors = true;
         return test.RunAsync();
     }
+
+    [Fact]
+    public Task InsideTryWithCatch_NotReturningResponse_Breaks() => Verify.VerifyCodeFixAsync(
+        """
+        public class Api
+        {
+            public async Task<string?> Get(HttpClient client, string url, HttpContent content)
+            {
+                for (var i = 0; i < 3; i++)
+                {
+                    try
+                    {
+                        var response = await client.PostAsync(url, content);
+                        if (response.IsSuccessStatusCode)
+                        {
+                            return await response.Content.ReadAsStringAsync();
+                        }
+
+                        Console.WriteLine($"Attempt {i} failed: {response.StatusCode}");
+                    }
+                    catch (HttpRequestException ex)
+                    {
+                        Console.WriteLine(ex.Message);
+                    }
+
+                    await Task.Delay(1000 * (i + 1));
+                }
+
+                return null;
+            }
+        }
+        """.Replace("for (var", "[|for|] (var"),
+        """
+        public class Api
+        {
+            public async Task<string?> Get(HttpClient client, string url, HttpContent content)
+            {
+                for (var i = 0; i < 3; i++)
+                {
+                    try
+                    {
+                        var response = await client.PostAsync(url, content);
+                        if ((int)response.StatusCode is >= 400 and < 500 and not 408 and not 429)
+                        {
+                            break;
+                        }
+
+                        if (response.IsSuccessStatusCode)
+                        {
+                            return await response.Content.ReadAsStringAsync();
+                        }
+
+                        Console.WriteLine($"Attempt {i} failed: {response.StatusCode}");
+                    }
+                    catch (HttpRequestException ex)
+                    {
+                        Console.WriteLine(ex.Message);
+                    }
+
+                    await Task.Delay(1000 * (i + 1));
+                }
+
+                return null;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SuccessFlag_Flagged() => Verify.VerifyCodeFixAsync(
+        """
+        public class Api
+        {
+            public async Task<string> Get(HttpClient client, string url)
+            {
+                var success = false;
+                var attempts = 0;
+                var result = "";
+                while (!success && attempts < 5)
+                {
+                    var response = await client.GetAsync(url);
+                    if (response.IsSuccessStatusCode)
+                    {
+                        result = await response.Content.ReadAsStringAsync();
+                        success = true;
+                    }
+                    else
+                    {
+                        attempts++;
+                        await Task.Delay(500 * attempts);
+                    }
+                }
+
+                return result;
+            }
+        }
+        """.Replace("while (!", "[|while|] (!"),
+        """
+        public class Api
+        {
+            public async Task<string> Get(HttpClient client, string url)
+            {
+                var success = false;
+                var attempts = 0;
+                var result = "";
+                while (!success && attempts < 5)
+                {
+                    var response = await client.GetAsync(url);
+                    if ((int)response.StatusCode is >= 400 and < 500 and not 408 and not 429)
+                    {
+                        response.EnsureSuccessStatusCode();
+                    }
+
+                    if (response.IsSuccessStatusCode)
+                    {
+                        result = await response.Content.ReadAsStringAsync();
+                        success = true;
+                    }
+                    else
+                    {
+                        attempts++;
+                        await Task.Delay(500 * attempts);
+                    }
+                }
+
+                return result;
+            }
+        }
+        """);
 }
