@@ -674,7 +674,8 @@ internal sealed class RetryLoopShape
                 if (outcome == Outcome.Retry)
                 {
                     retries = true;
-                    if (StatusCode.IsClientError(status) && !StatusCode.IsTransientClientError(status) && _shape.AdmittedClientError == 0)
+                    // A 4xx the loop names and retries on purpose (401 after refreshing a token, 409 after reloading) is not flagged.
+                    if (StatusCode.IsClientError(status) && !StatusCode.IsTransientClientError(status) && _shape.AdmittedClientError == 0 && !_named)
                     {
                         _shape.AdmittedClientError = status;
                         _shape.AdmittingCatch = _handledBy;
@@ -1113,7 +1114,7 @@ internal sealed class RetryLoopShape
                 return Truth.Unknown;
             }
 
-            if (_status is 503 or 429 or 202 && RetryCondition.NamesStatus(condition, _status))
+            if (!_named && RetryCondition.NamesStatus(condition, _status))
             {
                 _named = true;
             }

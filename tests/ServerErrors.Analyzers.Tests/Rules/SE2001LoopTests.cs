@@ -632,4 +632,32 @@ public class SE2001LoopTests
             }
         }
         """);
+
+    [Fact]
+    public Task NamedClientErrorRetriedOnPurpose_Silent() => Verify.VerifyAnalyzerAsync(
+        """
+        using System.Net;
+
+        public class Api
+        {
+            private readonly Func<Task> _refreshToken = () => Task.CompletedTask;
+
+            public async Task<HttpResponseMessage> Get(HttpClient client, string url)
+            {
+                for (var attempt = 0; attempt < 2; attempt++)
+                {
+                    var response = await client.GetAsync(url);
+                    if (response.StatusCode == HttpStatusCode.Unauthorized)
+                    {
+                        await _refreshToken();
+                        continue;
+                    }
+
+                    return response;
+                }
+
+                throw new HttpRequestException("unauthorized");
+            }
+        }
+        """);
 }
