@@ -69,6 +69,7 @@ internal enum WellKnownType
     Microsoft_Extensions_Http_Resilience_HttpRetryStrategyOptions,
 
     // Hand-written retry loops (SE2001-SE2004)
+    System_Net_Http_HttpClient,
 }
 
 /// <summary>

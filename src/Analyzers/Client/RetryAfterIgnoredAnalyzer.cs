@@ -6,7 +6,7 @@ using ServerErrors.Analyzers.Flow;
 
 namespace ServerErrors.Analyzers.Client;
 
-/// <summary>SE2003: a retry whose condition names 503 or 429 but whose delay never looks at Retry-After.</summary>
+/// <summary>SE2003: a retry (Polly v7/v8 policy or hand-written loop) whose condition names 503 or 429 but whose delay never looks at Retry-After.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class RetryAfterIgnoredAnalyzer : DiagnosticAnalyzer
 {
@@ -14,6 +14,9 @@ public sealed class RetryAfterIgnoredAnalyzer : DiagnosticAnalyzer
     internal const string KindV7 = "V7";
     internal const string KindV8 = "V8";
 
+    internal const string KindLoop = "Loop";
+
+    private static readonly ImmutableDictionary<string, string?> LoopProperties = ImmutableDictionary<string, string?>.Empty.Add(KindKey, KindLoop);
     private static readonly ImmutableDictionary<string, string?> V7Properties = ImmutableDictionary<string, string?>.Empty.Add(KindKey, KindV7);
     private static readonly ImmutableDictionary<string, string?> V8Properties = ImmutableDictionary<string, string?>.Empty.Add(KindKey, KindV8);
 
@@ -29,6 +32,11 @@ public sealed class RetryAfterIgnoredAnalyzer : DiagnosticAnalyzer
 
     private static void OnCompilationStart(CompilationStartAnalysisContext context)
     {
+        if (WellKnownTypes.Get(context.Compilation).Get(WellKnownType.System_Net_Http_HttpClient) is not null)
+        {
+            context.RegisterOperationAction(AnalyzeLoop, OperationKind.Loop);
+        }
+
         var libraries = RetryLibraries.Get(context.Compilation);
         if (libraries is null)
         {
@@ -115,5 +123,14 @@ public sealed class RetryAfterIgnoredAnalyzer : DiagnosticAnalyzer
         }
 
         return 0;
+    }
+
+    private static void AnalyzeLoop(OperationAnalysisContext context)
+    {
+        if (RetryLoopShape.TryCreate((ILoopOperation)context.Operation) is { NamedComeBackLater: not 0, ReadsRetryAfter: false } loop)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.SE2003_RetryIgnoresRetryAfter, loop.KeywordLocation, LoopProperties, RetryCondition.Describe(loop.NamedComeBackLater)));
+        }
     }
 }

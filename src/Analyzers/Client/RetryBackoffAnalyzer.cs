@@ -6,7 +6,7 @@ using ServerErrors.Analyzers.Flow;
 
 namespace ServerErrors.Analyzers.Client;
 
-/// <summary>SE2002: a retry policy that waits not at all or a constant time between attempts.</summary>
+/// <summary>SE2002: a retry policy or hand-written retry loop that waits not at all or a constant time between attempts.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class RetryBackoffAnalyzer : DiagnosticAnalyzer
 {
@@ -27,6 +27,9 @@ public sealed class RetryBackoffAnalyzer : DiagnosticAnalyzer
     /// <summary>A lone <c>BackoffType = Constant</c> / <c>Delay = TimeSpan.Zero</c> assignment on options created elsewhere.</summary>
     internal const string KindAssignment = "Assignment";
 
+    /// <summary>A hand-written retry loop without a delay or with a constant <c>Task.Delay</c>/<c>Thread.Sleep</c>.</summary>
+    internal const string KindLoop = "Loop";
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(Descriptors.SE2002_RetryWithoutBackoff);
 
@@ -39,6 +42,11 @@ public sealed class RetryBackoffAnalyzer : DiagnosticAnalyzer
 
     private static void OnCompilationStart(CompilationStartAnalysisContext context)
     {
+        if (WellKnownTypes.Get(context.Compilation).Get(WellKnownType.System_Net_Http_HttpClient) is not null)
+        {
+            context.RegisterOperationAction(AnalyzeLoop, OperationKind.Loop);
+        }
+
         var libraries = RetryLibraries.Get(context.Compilation);
         if (libraries is null)
         {
@@ -220,5 +228,17 @@ public sealed class RetryBackoffAnalyzer : DiagnosticAnalyzer
         }
 
         return false;
+    }
+
+    private static void AnalyzeLoop(OperationAnalysisContext context)
+    {
+        if (RetryLoopShape.TryCreate((ILoopOperation)context.Operation) is not { } loop || loop.Growth is not (DelayGrowth.None or DelayGrowth.Constant))
+        {
+            return;
+        }
+
+        Report(context, loop.KeywordLocation, KindLoop, loop.Growth == DelayGrowth.None
+            ? "loop does not wait between attempts"
+            : "loop waits the same time before every attempt");
     }
 }

@@ -6,7 +6,7 @@ using ServerErrors.Analyzers.Flow;
 
 namespace ServerErrors.Analyzers.Client;
 
-/// <summary>SE2001: a retry policy whose condition admits 4xx client errors other than 408 and 429.</summary>
+/// <summary>SE2001: a retry policy or hand-written retry loop whose condition admits 4xx client errors other than 408 and 429.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class RetryPredicateAnalyzer : DiagnosticAnalyzer
 {
@@ -22,6 +22,14 @@ public sealed class RetryPredicateAnalyzer : DiagnosticAnalyzer
     /// <summary><c>Handle&lt;HttpRequestException&gt;()</c> over a delegate that calls <c>EnsureSuccessStatusCode()</c> was reported.</summary>
     internal const string KindEnsureSuccess = "EnsureSuccess";
 
+    /// <summary>A hand-written loop that repeats the request after a non-transient 4xx response.</summary>
+    internal const string KindLoopStatus = "LoopStatus";
+
+    /// <summary>A hand-written loop whose <c>catch (HttpRequestException)</c> repeats the request after EnsureSuccessStatusCode() threw for a 4xx.</summary>
+    internal const string KindLoopCatch = "LoopCatch";
+
+    private static readonly ImmutableDictionary<string, string?> LoopStatusProperties = ImmutableDictionary<string, string?>.Empty.Add(KindKey, KindLoopStatus);
+    private static readonly ImmutableDictionary<string, string?> LoopCatchProperties = ImmutableDictionary<string, string?>.Empty.Add(KindKey, KindLoopCatch);
     private static readonly ImmutableDictionary<string, string?> PredicateProperties = ImmutableDictionary<string, string?>.Empty.Add(KindKey, KindPredicate);
     private static readonly ImmutableDictionary<string, string?> ShouldHandleProperties = ImmutableDictionary<string, string?>.Empty.Add(KindKey, KindShouldHandle);
     private static readonly ImmutableDictionary<string, string?> EnsureSuccessProperties = ImmutableDictionary<string, string?>.Empty.Add(KindKey, KindEnsureSuccess);
@@ -38,6 +46,11 @@ public sealed class RetryPredicateAnalyzer : DiagnosticAnalyzer
 
     private static void OnCompilationStart(CompilationStartAnalysisContext context)
     {
+        if (WellKnownTypes.Get(context.Compilation).Get(WellKnownType.System_Net_Http_HttpClient) is not null)
+        {
+            context.RegisterOperationAction(AnalyzeLoop, OperationKind.Loop);
+        }
+
         var libraries = RetryLibraries.Get(context.Compilation);
         if (libraries is null)
         {
@@ -148,5 +161,31 @@ public sealed class RetryPredicateAnalyzer : DiagnosticAnalyzer
             (lambda ?? predicate).Syntax.GetLocation(),
             properties,
             $"'{RetryPolicies.Text(shown)}' is true for {RetryCondition.Describe(facts.AdmittedClientError)}"));
+    }
+
+    private static void AnalyzeLoop(OperationAnalysisContext context)
+    {
+        if (RetryLoopShape.TryCreate((ILoopOperation)context.Operation) is not { AdmittedClientError: not 0 } loop)
+        {
+            return;
+        }
+
+        var status = RetryCondition.Describe(loop.AdmittedClientError);
+        if (loop.AdmittingCatch is not null)
+        {
+            var thrower = RetryLoopShape.ThrowsOnFailure(loop.Send.TargetMethod) ? loop.Send.TargetMethod.Name + "()" : "EnsureSuccessStatusCode()";
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.SE2001_RetriesClientErrors,
+                loop.KeywordLocation,
+                LoopCatchProperties,
+                $"the loop catches the HttpRequestException that {thrower} throws for {status} and sends the request again"));
+            return;
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(
+            Descriptors.SE2001_RetriesClientErrors,
+            loop.KeywordLocation,
+            LoopStatusProperties,
+            $"the loop sends the request again after a {status} response"));
     }
 }

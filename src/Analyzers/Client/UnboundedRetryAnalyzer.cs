@@ -6,13 +6,14 @@ using ServerErrors.Analyzers.Flow;
 
 namespace ServerErrors.Analyzers.Client;
 
-/// <summary>SE2004: <c>RetryForever*</c>, <c>WaitAndRetryForever*</c> and <c>MaxRetryAttempts = int.MaxValue</c>.</summary>
+/// <summary>SE2004: <c>RetryForever*</c>, <c>WaitAndRetryForever*</c>, <c>MaxRetryAttempts = int.MaxValue</c> and hand-written retry loops without an attempt limit.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class UnboundedRetryAnalyzer : DiagnosticAnalyzer
 {
     internal const string KindKey = "Kind";
     internal const string KindForever = "Forever";
     internal const string KindMaxRetryAttempts = "MaxRetryAttempts";
+    internal const string KindLoop = "Loop";
 
     /// <summary>Property bag key: the bound the fix uses (option <c>server_errors.max_retry_attempts</c>, default 3).</summary>
     internal const string CountKey = "Count";
@@ -39,6 +40,11 @@ public sealed class UnboundedRetryAnalyzer : DiagnosticAnalyzer
 
     private static void OnCompilationStart(CompilationStartAnalysisContext context)
     {
+        if (WellKnownTypes.Get(context.Compilation).Get(WellKnownType.System_Net_Http_HttpClient) is not null)
+        {
+            context.RegisterOperationAction(AnalyzeLoop, OperationKind.Loop);
+        }
+
         var libraries = RetryLibraries.Get(context.Compilation);
         if (libraries is null)
         {
@@ -78,6 +84,15 @@ public sealed class UnboundedRetryAnalyzer : DiagnosticAnalyzer
         {
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.SE2004_UnboundedRetry, assignment.Syntax.GetLocation(), Properties(context, KindMaxRetryAttempts), "'MaxRetryAttempts = int.MaxValue'"));
+        }
+    }
+
+    private static void AnalyzeLoop(OperationAnalysisContext context)
+    {
+        if (RetryLoopShape.TryCreate((ILoopOperation)context.Operation) is { Bounded: false } loop)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.SE2004_UnboundedRetry, loop.KeywordLocation, Properties(context, KindLoop), "This '" + loop.Describe() + "' loop"));
         }
     }
 }

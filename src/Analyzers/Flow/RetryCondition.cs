@@ -57,7 +57,10 @@ internal static class RetryCondition
     public static RetryConditionFacts AnalyzeExceptionFilter(IOperation filter, ISymbol? exception = null)
         => Analyze(filter, exception, SubjectKind.Exception);
 
-    /// <summary>The condition's value for a response (or exception) carrying <paramref name="status"/>: true, false, or null when unknown.</summary>
+    /// <summary>For <see cref="Evaluate"/> on an exception: an <c>HttpRequestException</c> without status (a network failure).</summary>
+    public const int NoStatus = 0;
+
+    /// <summary>The condition's value for a response (or exception) carrying <paramref name="status"/> (<see cref="NoStatus"/>: an exception without status): true, false, or null when unknown.</summary>
     public static bool? Evaluate(IOperation condition, int status, ISymbol? subject = null, bool subjectIsException = false)
     {
         var evaluator = new Evaluator(status, subject, subjectIsException ? SubjectKind.Exception : SubjectKind.Response);
@@ -374,6 +377,9 @@ internal static class RetryCondition
             var instance = Evaluate(property.Instance);
             switch (name)
             {
+                case "StatusCode" when instance.Kind == ValueKind.Exception && _status == NoStatus:
+                    // A network failure: HttpRequestException.StatusCode is null.
+                    return Value.Of(ValueKind.Null);
                 case "StatusCode" when instance.Kind is ValueKind.Response or ValueKind.Exception:
                     return new Value(ValueKind.Int, _status);
                 case "IsSuccessStatusCode" when instance.Kind == ValueKind.Response:

@@ -18,6 +18,7 @@ public sealed class RetryAfterIgnoredCodeFix : CodeFixProvider
 {
     internal const string V8Key = "SE2003.DelayGenerator";
     internal const string V7Key = "SE2003.OutcomeSleepProvider";
+    internal const string LoopKey = "SE2003.LoopWaitForRetryAfter";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.SE2003_RetryIgnoresRetryAfter.Id);
 
@@ -34,6 +35,17 @@ public sealed class RetryAfterIgnoredCodeFix : CodeFixProvider
 
         var diagnostic = context.Diagnostics[0];
         diagnostic.Properties.TryGetValue(RetryAfterIgnoredAnalyzer.KindKey, out var kind);
+        if (kind == RetryAfterIgnoredAnalyzer.KindLoop)
+        {
+            if (await RetryLoopFix.CreateAsync(context.Document, diagnostic, context.CancellationToken).ConfigureAwait(false) is { } loop && WaitPoints(loop) is { Count: > 0 } points)
+            {
+                context.RegisterCodeFix(
+                    CodeAction.Create("Wait for Retry-After when the server sends it", c => WaitForRetryAfterAsync(loop, points, c), LoopKey),
+                    diagnostic);
+            }
+
+            return;
+        }
         var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
         if (node.ContainsDiagnostics)
         {
@@ -168,4 +180,95 @@ public sealed class RetryAfterIgnoredCodeFix : CodeFixProvider
 
         return false;
     }
+
+    /// <summary>
+    /// Where to wait for Retry-After: the loop's delays that see the response, or (when the loop has no delay) the points where a
+    /// failed response turns into the next attempt.
+    /// </summary>
+    private static List<SyntaxNode>? WaitPoints(RetryLoopFix loop)
+    {
+        var points = new List<SyntaxNode>();
+        if (loop.Shape.Response is null)
+        {
+            return null;
+        }
+
+        if (loop.Shape.Delays.Count > 0)
+        {
+            foreach (var delay in loop.Shape.Delays)
+            {
+                if (delay.Syntax.Parent is AwaitExpressionSyntax { Parent: ExpressionStatementSyntax } or ExpressionStatementSyntax
+                    && delay.Arguments.Length > 0 && delay.Arguments[0].Syntax is ArgumentSyntax
+                    && loop.ResponseInScope(delay.Syntax.SpanStart))
+                {
+                    points.Add(delay.Syntax);
+                }
+            }
+
+            return points;
+        }
+
+        foreach (var point in loop.Shape.RetryPoints)
+        {
+            switch (point.Syntax)
+            {
+                case ContinueStatementSyntax @continue when loop.ResponseInScope(@continue.SpanStart):
+                    points.Add(@continue);
+                    break;
+                case BlockSyntax body when loop.ResponseInScope(RetryLoopFix.PositionIn(body, body.Statements.Count)):
+                    points.Add(body);
+                    break;
+            }
+        }
+
+        return points;
+    }
+
+    // var retryAfter = r.Headers.RetryAfter?.Delta ?? r.Headers.RetryAfter?.Date - DateTimeOffset.UtcNow;
+    // await Task.Delay(retryAfter > TimeSpan.Zero ? retryAfter.Value : <the existing delay>);
+    private static async Task<Document> WaitForRetryAfterAsync(RetryLoopFix loop, List<SyntaxNode> points, System.Threading.CancellationToken cancellationToken)
+    {
+        var editor = await loop.EditorAsync(cancellationToken).ConfigureAwait(false);
+        var response = loop.Shape.Response!.Name;
+        var used = new HashSet<string>();
+        var imports = new List<(string, string)> { ("System", "TimeSpan") };
+        foreach (var point in points)
+        {
+            var name = loop.FreeName("retryAfter");
+            for (var i = 1; !used.Add(name); i++)
+            {
+                name = loop.FreeName("retryAfter" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            var declaration = RetryLoopFix.Statement($"var {name} = {response}.Headers.RetryAfter?.Delta ?? {response}.Headers.RetryAfter?.Date - DateTimeOffset.UtcNow;");
+            switch (point)
+            {
+                case InvocationExpressionSyntax delay:
+                {
+                    var operation = (Microsoft.CodeAnalysis.Operations.IInvocationOperation)loop.Model.GetOperation(delay, cancellationToken)!;
+                    var argument = (ArgumentSyntax)operation.Arguments[0].Syntax;
+                    var existing = operation.Arguments[0].Value is Microsoft.CodeAnalysis.Operations.IConversionOperation { IsImplicit: true } conversion ? conversion.Operand : operation.Arguments[0].Value;
+                    var fallback = existing.Type is { Name: "TimeSpan" } ? argument.Expression.WithoutTrivia().ToString() : $"TimeSpan.FromMilliseconds({argument.Expression.WithoutTrivia()})";
+                    editor.ReplaceNode(argument.Expression, SyntaxFactory.ParseExpression($"{name} > TimeSpan.Zero ? {name}.Value : {fallback}").WithTriviaFrom(argument.Expression));
+                    RetryLoopFix.InsertBefore(editor, delay.FirstAncestorOrSelf<ExpressionStatementSyntax>()!, declaration);
+                    break;
+                }
+
+                case ContinueStatementSyntax @continue:
+                    RetryLoopFix.InsertBefore(editor, @continue, declaration, Wait(loop, name));
+                    imports.Add(loop.IsAsync ? ("System.Threading.Tasks", "Task") : ("System.Threading", "Thread"));
+                    break;
+
+                case BlockSyntax body:
+                    RetryLoopFix.InsertAt(editor, body, body.Statements.Count, declaration, Wait(loop, name));
+                    imports.Add(loop.IsAsync ? ("System.Threading.Tasks", "Task") : ("System.Threading", "Thread"));
+                    break;
+            }
+        }
+
+        return await loop.FinishAsync(editor, imports, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static StatementSyntax Wait(RetryLoopFix loop, string retryAfter)
+        => RetryLoopFix.Statement(loop.DelayStatement($"{retryAfter} > TimeSpan.Zero ? {retryAfter}.Value : TimeSpan.FromSeconds(1)"));
 }

@@ -21,6 +21,7 @@ public sealed class RetryBackoffCodeFix : CodeFixProvider
 {
     internal const string V7Key = "SE2002.ExponentialSleepProvider";
     internal const string V8Key = "SE2002.ExponentialBackoffType";
+    internal const string LoopKey = "SE2002.LoopExponentialDelay";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.SE2002_RetryWithoutBackoff.Id);
 
@@ -41,6 +42,14 @@ public sealed class RetryBackoffCodeFix : CodeFixProvider
 
         switch (kind)
         {
+            case RetryBackoffAnalyzer.KindLoop:
+                if (await RetryLoopFix.CreateAsync(context.Document, diagnostic, context.CancellationToken).ConfigureAwait(false) is { } loop && CanBackOff(loop))
+                {
+                    context.RegisterCodeFix(CodeAction.Create("Wait with exponential backoff", c => BackOffAsync(loop, c), LoopKey), diagnostic);
+                }
+
+                break;
+
             case RetryBackoffAnalyzer.KindNoWait or RetryBackoffAnalyzer.KindConstantProvider or RetryBackoffAnalyzer.KindConstantSchedule:
                 if (node.FirstAncestorOrSelf<InvocationExpressionSyntax>() is { Expression: MemberAccessExpressionSyntax, ContainsDiagnostics: false } invocation
                     && V7(model, invocation, kind) is { } replacement)
@@ -272,5 +281,87 @@ public sealed class RetryBackoffCodeFix : CodeFixProvider
 
         expressions = expressions.Insert(index + 1, added);
         return initializer.WithExpressions(expressions);
+    }
+
+    private static bool CanBackOff(RetryLoopFix loop)
+    {
+        if (loop.Shape.Attempt is null && loop.Loop.Parent is not BlockSyntax)
+        {
+            return false;
+        }
+
+        if (loop.Shape.Delays.Count > 0)
+        {
+            foreach (var delay in loop.Shape.Delays)
+            {
+                if (delay.Arguments.Length == 0 || delay.Arguments[0].Syntax is not ArgumentSyntax)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        foreach (var point in loop.Shape.RetryPoints)
+        {
+            if (point.Syntax is not (CatchClauseSyntax { Block: not null } or ContinueStatementSyntax or BlockSyntax))
+            {
+                return false;
+            }
+        }
+
+        return loop.Shape.RetryPoints.Count > 0;
+    }
+
+    // Constant delays get base * 2^attempt (capped); a loop without delay gets one where a failed attempt turns into the next.
+    private static async Task<Document> BackOffAsync(RetryLoopFix loop, CancellationToken cancellationToken)
+    {
+        var editor = await loop.EditorAsync(cancellationToken).ConfigureAwait(false);
+        string attempt;
+        if (loop.Shape.Attempt is { } counter)
+        {
+            attempt = counter.Name;
+        }
+        else
+        {
+            var name = loop.FreeName("attempt");
+            loop.DeclareCounterBeforeLoop(editor, name);
+            attempt = name + "++";
+        }
+
+        var imports = new List<(string, string)> { ("System", "TimeSpan") };
+        if (loop.Shape.Delays.Count > 0)
+        {
+            foreach (var delay in loop.Shape.Delays)
+            {
+                var argument = (ArgumentSyntax)delay.Arguments[0].Syntax;
+                var backoff = SyntaxFactory.ParseExpression(RetryLoopFix.ExponentialDelay(loop.BaseMilliseconds(delay), attempt));
+                editor.ReplaceNode(argument.Expression, backoff.WithTriviaFrom(argument.Expression));
+            }
+        }
+        else
+        {
+            imports.Add(loop.IsAsync ? ("System.Threading.Tasks", "Task") : ("System.Threading", "Thread"));
+            foreach (var point in loop.Shape.RetryPoints)
+            {
+                var wait = RetryLoopFix.Statement(loop.DelayStatement(RetryLoopFix.ExponentialDelay("1000", attempt)));
+                switch (point.Syntax)
+                {
+                    case CatchClauseSyntax { Block: { } block }:
+                        var last = block.Statements.Count;
+                        RetryLoopFix.InsertAt(editor, block, last > 0 && block.Statements[last - 1] is ContinueStatementSyntax ? last - 1 : last, wait);
+                        break;
+                    case ContinueStatementSyntax @continue:
+                        RetryLoopFix.InsertBefore(editor, @continue, wait);
+                        break;
+                    case BlockSyntax body:
+                        RetryLoopFix.InsertAt(editor, body, body.Statements.Count, wait);
+                        break;
+                }
+            }
+        }
+
+        return await loop.FinishAsync(editor, imports, cancellationToken).ConfigureAwait(false);
     }
 }

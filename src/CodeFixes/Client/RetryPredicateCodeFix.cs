@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
 using ServerErrors.Analyzers.Client;
 using ServerErrors.Analyzers.CodeFixes.Shared;
 using ServerErrors.Analyzers.Flow;
@@ -20,6 +21,10 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
     internal const string TransientHttpErrorKey = "SE2001.HandleTransientHttpError";
     internal const string InlineKey = "SE2001.TransientStatusesOnly";
     internal const string FilterKey = "SE2001.FilterHttpRequestException";
+    internal const string LoopExitKey = "SE2001.LoopExitOnClientError";
+    internal const string LoopFilterKey = "SE2001.LoopFilterHttpRequestException";
+
+    private const string ClientErrorPattern = "is >= 400 and < 500 and not 408 and not 429";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.SE2001_RetriesClientErrors.Id);
 
@@ -39,6 +44,27 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
         var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
         if (node.ContainsDiagnostics)
         {
+            return;
+        }
+
+        if (kind is RetryPredicateAnalyzer.KindLoopStatus or RetryPredicateAnalyzer.KindLoopCatch)
+        {
+            if (await RetryLoopFix.CreateAsync(context.Document, diagnostic, context.CancellationToken).ConfigureAwait(false) is { Shape.AdmittedClientError: not 0 } loop)
+            {
+                if (kind == RetryPredicateAnalyzer.KindLoopCatch && loop.Shape.AdmittingCatch?.Syntax is CatchClauseSyntax clause)
+                {
+                    context.RegisterCodeFix(
+                        CodeAction.Create("Do not retry HttpRequestException for 4xx client errors", c => FilterCatchAsync(loop, clause, c), LoopFilterKey),
+                        diagnostic);
+                }
+                else if (kind == RetryPredicateAnalyzer.KindLoopStatus && ExitAnchor(loop) is { } anchor)
+                {
+                    context.RegisterCodeFix(
+                        CodeAction.Create("Stop retrying on 4xx client errors", c => ExitOnClientErrorAsync(loop, anchor, c), LoopExitKey),
+                        diagnostic);
+                }
+            }
+
             return;
         }
 
@@ -207,4 +233,101 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
 
         return null;
     }
+
+    /// <summary>The statement that obtains the response: the exit goes right after it (or first in a using statement's body).</summary>
+    private static StatementSyntax? ExitAnchor(RetryLoopFix loop)
+    {
+        var statement = loop.Shape.ResponseStatement?.Syntax switch
+        {
+            UsingStatementSyntax { Statement: BlockSyntax } @using => @using,
+            StatementSyntax { Parent: BlockSyntax } other => other,
+            _ => null,
+        };
+
+        return statement is not null && Exit(loop, statement) is not null ? statement : null;
+    }
+
+    /// <summary>
+    /// How to leave on a client error, keeping the method's contract: return the response when the method returns it; else
+    /// EnsureSuccessStatusCode(); inside a try whose catch would retry that exception, break to the code after the loop
+    /// (its give-up path) when the loop has a condition, so that code exists.
+    /// </summary>
+    private static string? Exit(RetryLoopFix loop, StatementSyntax anchor)
+    {
+        var response = loop.Shape.Response!.Name;
+        if (loop.ReturnsResponse)
+        {
+            return $"return {response};";
+        }
+
+        if (!loop.InsideTryWithCatches(anchor))
+        {
+            return $"{response}.EnsureSuccessStatusCode();";
+        }
+
+        return loop.Shape.LoopsForever ? null : "break;";
+    }
+
+    // if ((int)r.StatusCode is >= 400 and < 500 and not 408 and not 429) { return r; }   (or r.EnsureSuccessStatusCode())
+    private static async Task<Document> ExitOnClientErrorAsync(RetryLoopFix loop, StatementSyntax anchor, System.Threading.CancellationToken cancellationToken)
+    {
+        var response = loop.Shape.Response!.Name;
+        var exit = Exit(loop, anchor)!;
+        var statement = RetryLoopFix.Statement($"if ((int){response}.StatusCode {ClientErrorPattern})\n{{\n{exit}\n}}");
+        var editor = await loop.EditorAsync(cancellationToken).ConfigureAwait(false);
+        if (anchor is UsingStatementSyntax { Statement: BlockSyntax body })
+        {
+            RetryLoopFix.InsertAt(editor, body, 0, statement);
+        }
+        else
+        {
+            editor.InsertAfter(anchor, statement);
+        }
+
+        return await loop.FinishAsync(editor, System.Array.Empty<(string, string)>(), cancellationToken).ConfigureAwait(false);
+    }
+
+    // catch (HttpRequestException e) when (e.StatusCode is null || (int)e.StatusCode >= 500 || …); a catch-all gets a rethrowing clause before it.
+    private static async Task<Document> FilterCatchAsync(RetryLoopFix loop, CatchClauseSyntax clause, System.Threading.CancellationToken cancellationToken)
+    {
+        var editor = await loop.EditorAsync(cancellationToken).ConfigureAwait(false);
+        var imports = System.Array.Empty<(string, string)>();
+        var declaration = clause.Declaration;
+        var type = declaration is null ? null : loop.Model.GetTypeInfo(declaration.Type, cancellationToken).Type;
+        if (RetryCondition.IsHttpRequestException(type) && declaration is not null)
+        {
+            var name = declaration.Identifier.IsKind(SyntaxKind.None) ? loop.FreeName("e") : declaration.Identifier.ValueText;
+            var transient = $"{name}.StatusCode is null || (int){name}.StatusCode >= 500 || {name}.StatusCode == HttpStatusCode.RequestTimeout || (int){name}.StatusCode == 429";
+            var condition = clause.Filter is { } existing
+                ? $"{Parenthesize(existing.FilterExpression)} && ({transient})"
+                : transient;
+            var newDeclaration = declaration.Identifier.IsKind(SyntaxKind.None)
+                ? declaration.WithType(declaration.Type.WithoutTrailingTrivia()).WithIdentifier(SyntaxFactory.Identifier(name)).WithCloseParenToken(declaration.CloseParenToken)
+                : declaration;
+            var filter = SyntaxFactory.CatchFilterClause(SyntaxFactory.ParseExpression(condition))
+                .WithLeadingTrivia(SyntaxFactory.Space);
+            imports = new[] { ("System.Net", "HttpStatusCode") };
+            editor.ReplaceNode(clause, clause.WithDeclaration(newDeclaration.WithoutTrailingTrivia()).WithFilter(filter.WithTrailingTrivia(newDeclaration.GetTrailingTrivia())));
+        }
+        else
+        {
+            var name = loop.FreeName("e");
+            var rethrow = SyntaxFactory.ParseStatement("try { } " + $"catch (HttpRequestException {name}) when ((int?){name}.StatusCode {ClientErrorPattern})\n{{\nthrow;\n}}") is TryStatementSyntax parsed
+                ? parsed.Catches[0].WithAdditionalAnnotations(Formatter.Annotation)
+                : null;
+            if (rethrow is null)
+            {
+                return loop.Document;
+            }
+
+            editor.InsertBefore(clause, rethrow.WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed));
+        }
+
+        return await loop.FinishAsync(editor, imports, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string Parenthesize(ExpressionSyntax expression)
+        => expression is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalOrExpression or (int)SyntaxKind.CoalesceExpression } or ConditionalExpressionSyntax or AssignmentExpressionSyntax or LambdaExpressionSyntax
+            ? "(" + expression + ")"
+            : expression.ToString();
 }

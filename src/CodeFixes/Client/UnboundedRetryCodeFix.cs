@@ -17,6 +17,7 @@ namespace ServerErrors.Analyzers.CodeFixes.Client;
 public sealed class UnboundedRetryCodeFix : CodeFixProvider
 {
     internal const string BoundKey = "SE2004.BoundRetries";
+    internal const string BoundLoopKey = "SE2004.BoundRetryLoop";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.SE2004_UnboundedRetry.Id);
 
@@ -37,6 +38,16 @@ public sealed class UnboundedRetryCodeFix : CodeFixProvider
         var count = countText ?? UnboundedRetryAnalyzer.DefaultMaxRetryAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
         var title = $"Retry at most {count} times";
+
+        if (kind == UnboundedRetryAnalyzer.KindLoop)
+        {
+            if (await RetryLoopFix.CreateAsync(context.Document, diagnostic, context.CancellationToken).ConfigureAwait(false) is { } loop && CanBound(loop))
+            {
+                context.RegisterCodeFix(CodeAction.Create(title, c => BoundLoopAsync(loop, count, c), BoundLoopKey), diagnostic);
+            }
+
+            return;
+        }
 
         if (kind == UnboundedRetryAnalyzer.KindMaxRetryAttempts && node.FirstAncestorOrSelf<AssignmentExpressionSyntax>() is { } assignment)
         {
@@ -75,5 +86,82 @@ public sealed class UnboundedRetryCodeFix : CodeFixProvider
         }
 
         return RetryFixSyntax.Rebuild(model, invocation, newName, arguments, callbacks);
+    }
+
+    private static bool CanBound(RetryLoopFix loop)
+    {
+        if (loop.Loop.Parent is not BlockSyntax)
+        {
+            return false;
+        }
+
+        foreach (var point in loop.Shape.RetryPoints)
+        {
+            switch (point.Syntax)
+            {
+                case CatchClauseSyntax:
+                    break;
+                case ContinueStatementSyntax or BlockSyntax:
+                    var returnsLast = loop.ReturnsResponse && loop.ResponseInScope(point.Syntax is BlockSyntax body ? RetryLoopFix.PositionIn(body, body.Statements.Count) : point.Syntax.SpanStart);
+
+                    // The end of a `do … while (cond)` body is also reached on success: only returning the last response is safe there.
+                    if (!returnsLast && (loop.InsideTryWithCatches(point.Syntax) || point.Syntax is BlockSyntax && !loop.Shape.LoopsForever))
+                    {
+                        return false;
+                    }
+
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        return loop.Shape.RetryPoints.Count > 0;
+    }
+
+    // var attempt = 0; before the loop; at every retry point `if (++attempt >= N) { <give up> }` before the next attempt.
+    private static async Task<Document> BoundLoopAsync(RetryLoopFix loop, string count, CancellationToken cancellationToken)
+    {
+        var editor = await loop.EditorAsync(cancellationToken).ConfigureAwait(false);
+        var attempt = loop.FreeName("attempt");
+        loop.DeclareCounterBeforeLoop(editor, attempt);
+        foreach (var point in loop.Shape.RetryPoints)
+        {
+            switch (point.Syntax)
+            {
+                case CatchClauseSyntax { Block: { } block }:
+                    RetryLoopFix.InsertAt(editor, block, 0, RetryLoopFix.Statement($"if (++{attempt} >= {count})\n{{\nthrow;\n}}"));
+                    break;
+                case ContinueStatementSyntax @continue:
+                    RetryLoopFix.InsertBefore(editor, @continue, GiveUp(loop, @continue.SpanStart, attempt, count));
+                    break;
+                case BlockSyntax body:
+                {
+                    var index = loop.EndIndexBeforeDelays(body);
+                    var position = RetryLoopFix.PositionIn(body, index);
+                    RetryLoopFix.InsertAt(editor, body, index, GiveUp(loop, position, attempt, count));
+                    break;
+                }
+            }
+        }
+
+        return await loop.FinishAsync(editor, new[] { ("System.Net.Http", "HttpRequestException") }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static StatementSyntax GiveUp(RetryLoopFix loop, int position, string attempt, string count)
+    {
+        string giveUp;
+        if (loop.ResponseInScope(position) && loop.Shape.Response is { } response)
+        {
+            giveUp = loop.ReturnsResponse
+                ? $"return {response.Name};"
+                : $"throw new HttpRequestException($\"The request failed after {{{attempt}}} attempts.\", null, {response.Name}.StatusCode);";
+        }
+        else
+        {
+            giveUp = $"throw new HttpRequestException($\"The request failed after {{{attempt}}} attempts.\");";
+        }
+
+        return RetryLoopFix.Statement($"if (++{attempt} >= {count})\n{{\n{giveUp}\n}}");
     }
 }

@@ -1,0 +1,1173 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ServerErrors.Analyzers.Flow;
+
+/// <summary>
+/// A hand-written retry loop: a <c>for</c>/<c>while</c>/<c>do</c> loop that sends the same HTTP request again after a failed
+/// outcome and leaves on success. Built on <see cref="RetryCondition"/> (what a status condition admits) and
+/// <see cref="DelaySchedule"/> (how the wait grows).
+/// <para>
+/// The loop body is executed symbolically, once per outcome of the send: a response with a given status, or a network
+/// failure (<c>HttpRequestException</c> without status). Each path ends in <em>exit</em> (return, break, throw out of the
+/// loop), <em>retry</em> (back edge) or <em>unknown</em>. Conditions over the response (or over a caught
+/// <c>HttpRequestException</c>) are evaluated for the status; conditions over anything else (an attempt counter, a
+/// deadline, the body's content) are <em>guards</em>: both branches are explored and the one that keeps looping wins,
+/// which is what the loop does until the guard trips. Anything not understood makes the path unknown, and unknown means
+/// "not a retry loop": every rule stays silent.
+/// </para>
+/// <para>
+/// Not retries, by construction: <c>foreach</c> (never analyzed); loops whose request depends on the iteration (the
+/// counter, a next link or item written in the loop, a call that can return something new); loops that do not leave on
+/// 200 (polling until a job is done, paced uploads); loops that keep going on 202 Accepted (polling); loops in which
+/// no failure leads to another attempt.
+/// </para>
+/// </summary>
+internal sealed class RetryLoopShape
+{
+    private const int MaxDepth = 48;
+
+    private RetryLoopShape(ILoopOperation loop, IInvocationOperation send)
+    {
+        Loop = loop;
+        Send = send;
+    }
+
+    public ILoopOperation Loop { get; }
+
+    /// <summary>The <c>HttpClient</c> call the loop repeats.</summary>
+    public IInvocationOperation Send { get; }
+
+    /// <summary>The local that holds the response, when the send returns one and it is stored.</summary>
+    public ILocalSymbol? Response { get; private set; }
+
+    /// <summary>The statement that obtains the response (declaration or assignment), when <see cref="Response"/> is set.</summary>
+    public IOperation? ResponseStatement { get; private set; }
+
+    /// <summary>The attempt counter: the <c>for</c> loop's incremented variable or a local incremented in the body.</summary>
+    public ILocalSymbol? Attempt { get; private set; }
+
+    /// <summary>Some guard (a condition over something else than the outcome) can leave the loop, or the loop condition is one.</summary>
+    public bool Bounded { get; private set; }
+
+    /// <summary>A non-transient 4xx after which the loop sends the request again; 0 when none.</summary>
+    public int AdmittedClientError { get; private set; }
+
+    /// <summary>The catch clause through which <see cref="AdmittedClientError"/> is retried (EnsureSuccessStatusCode form), or null (status form).</summary>
+    public ICatchClauseOperation? AdmittingCatch { get; private set; }
+
+    /// <summary>503 or 429 when the loop's condition names that status explicitly and retries it; 0 otherwise.</summary>
+    public int NamedComeBackLater { get; private set; }
+
+    /// <summary>The loop reads the Retry-After header somewhere.</summary>
+    public bool ReadsRetryAfter { get; private set; }
+
+    /// <summary><c>Task.Delay</c>/<c>Thread.Sleep</c> calls in the loop.</summary>
+    public List<IInvocationOperation> Delays { get; } = new();
+
+    /// <summary>How the wait between attempts behaves: None (no delay), Constant, Growing or Unknown.</summary>
+    public DelayGrowth Growth { get; private set; }
+
+    /// <summary>
+    /// Where a failed attempt turns into the next one: <c>continue</c> branches of the loop, catch clauses that handle the
+    /// failure and keep looping, and the loop body itself (its end is reached).
+    /// </summary>
+    public List<IOperation> RetryPoints { get; } = new();
+
+    /// <summary>The loop's condition is absent or constant true: <c>while (true)</c>, <c>for (;;)</c>, <c>do … while (true)</c>.</summary>
+    public bool LoopsForever { get; private set; }
+
+    /// <summary>The keyword the diagnostics are reported on.</summary>
+    public Location KeywordLocation => Keyword(Loop.Syntax);
+
+    /// <summary>"while (true)", "for (;;)", "do … while (true)" or the keyword alone, for messages.</summary>
+    public string Describe()
+    {
+        switch (Loop.Syntax)
+        {
+            case ForStatementSyntax { Condition: null }:
+                return "for (;;)";
+            case ForStatementSyntax:
+                return "for";
+            case WhileStatementSyntax when LoopsForever:
+                return "while (true)";
+            case WhileStatementSyntax:
+                return "while";
+            case DoStatementSyntax when LoopsForever:
+                return "do … while (true)";
+            default:
+                return "do … while";
+        }
+    }
+
+    public static Location Keyword(SyntaxNode loop) => loop switch
+    {
+        ForStatementSyntax f => f.ForKeyword.GetLocation(),
+        WhileStatementSyntax w => w.WhileKeyword.GetLocation(),
+        DoStatementSyntax d => d.DoKeyword.GetLocation(),
+        _ => loop.GetLocation(),
+    };
+
+    // The four loop rules ask about the same loop operation: analyze it once.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ILoopOperation, StrongBox> Cache = new();
+
+    private sealed class StrongBox
+    {
+        public StrongBox(RetryLoopShape? value) => Value = value;
+
+        public RetryLoopShape? Value { get; }
+    }
+
+    /// <summary>The retry shape of <paramref name="loop"/>, or null when it is not provably a retry of one HTTP request.</summary>
+    public static RetryLoopShape? TryCreate(ILoopOperation loop)
+        => Cache.GetValue(loop, static l => new StrongBox(Create(l))).Value;
+
+    private static RetryLoopShape? Create(ILoopOperation loop)
+    {
+        if (loop.LoopKind is not (LoopKind.For or LoopKind.While) || loop.Body is null || loop.Syntax.ContainsDiagnostics || !ContainsSend(loop))
+        {
+            return null;
+        }
+
+        var scan = new Scan(loop);
+        if (!scan.Run() || scan.Send is null)
+        {
+            return null;
+        }
+
+        var shape = new RetryLoopShape(loop, scan.Send)
+        {
+            Attempt = scan.Attempt,
+            ReadsRetryAfter = DelaySchedule.ReadsRetryAfter(loop.Body),
+        };
+        shape.FindResponse();
+        if (!scan.IsInvariant(scan.Send, 0))
+        {
+            return null;
+        }
+
+        var simulator = new Simulator(shape, scan);
+        if (!simulator.IsRetry())
+        {
+            return null;
+        }
+
+        shape.Delays.AddRange(scan.Delays);
+        shape.Growth = scan.UnknownWait ? DelayGrowth.Unknown : shape.ClassifyDelays(scan);
+        return shape;
+    }
+
+    /// <summary>The send method throws <c>HttpRequestException</c> itself for non-success statuses (GetStringAsync, GetFromJsonAsync…).</summary>
+    public static bool ThrowsOnFailure(IMethodSymbol method)
+        => method.Name is "GetStringAsync" or "GetByteArrayAsync" or "GetStreamAsync" or "GetFromJsonAsync" or "DeleteFromJsonAsync" or "GetFromJsonAsAsyncEnumerable";
+
+    /// <summary>An <c>HttpClient</c> (or <c>HttpMessageInvoker</c>, or System.Net.Http.Json extension) call that sends a request.</summary>
+    public static bool IsSend(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        if (method.Name is not ("Send" or "SendAsync" or "GetAsync" or "PostAsync" or "PutAsync" or "PatchAsync" or "DeleteAsync"
+            or "GetStringAsync" or "GetByteArrayAsync" or "GetStreamAsync"
+            or "GetFromJsonAsync" or "PostAsJsonAsync" or "PutAsJsonAsync" or "PatchAsJsonAsync" or "DeleteFromJsonAsync"))
+        {
+            return false;
+        }
+
+        // System.Net.Http.HttpClient/HttpMessageInvoker, System.Net.Http.Json.HttpClientJsonExtensions; compared without allocating.
+        return method.ContainingType switch
+        {
+            { Name: "HttpClient" or "HttpMessageInvoker", ContainingNamespace: { Name: "Http", ContainingNamespace: { Name: "Net", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } } => true,
+            { Name: "HttpClientJsonExtensions", ContainingNamespace: { Name: "Json", ContainingNamespace: { Name: "Http", ContainingNamespace: { Name: "Net", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } } } => true,
+            _ => false,
+        };
+    }
+
+    /// <summary>Cheap pre-check: the loop calls an HttpClient send method somewhere.</summary>
+    private static bool ContainsSend(ILoopOperation loop)
+    {
+        foreach (var operation in loop.Descendants())
+        {
+            if (operation is IInvocationOperation invocation && IsSend(invocation))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void FindResponse()
+    {
+        // var r = await client.GetAsync(…);  |  r = await client.GetAsync(…);  |  using var r = …;  |  using (var r = …)
+        if (!RetryCondition.IsHttpResponseMessage(Send.Type is INamedTypeSymbol { TypeArguments.Length: 1 } task ? task.TypeArguments[0] : Send.Type))
+        {
+            return;
+        }
+
+        IOperation current = Send;
+        while (current.Parent is IAwaitOperation or IConversionOperation or IInvocationOperation { TargetMethod.Name: "ConfigureAwait" })
+        {
+            current = current.Parent;
+        }
+
+        switch (current.Parent)
+        {
+            case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
+                Response = declarator.Symbol;
+                ResponseStatement = Statement(declarator);
+                break;
+            case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment when ReferenceEquals(assignment.Value, current):
+                Response = local.Local;
+                ResponseStatement = Statement(assignment);
+                break;
+        }
+    }
+
+    private static IOperation? Statement(IOperation operation)
+    {
+        for (var current = operation; current is not null; current = current.Parent)
+        {
+            if (current.Parent is IBlockOperation || current.Parent is IUsingOperation usingOperation && !ReferenceEquals(usingOperation.Body, current))
+            {
+                return current.Parent is IUsingOperation ? current.Parent : current;
+            }
+        }
+
+        return null;
+    }
+
+    private DelayGrowth ClassifyDelays(Scan scan)
+    {
+        if (Delays.Count == 0)
+        {
+            return DelayGrowth.None;
+        }
+
+        var result = DelayGrowth.None;
+        foreach (var delay in Delays)
+        {
+            var growth = ClassifyDelay(delay, scan);
+            if (growth is DelayGrowth.Unknown or DelayGrowth.Growing)
+            {
+                return growth;
+            }
+
+            if (growth == DelayGrowth.Constant)
+            {
+                result = DelayGrowth.Constant;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The first argument of <c>Task.Delay</c>/<c>Thread.Sleep</c>: its growth over attempts.</summary>
+    public DelayGrowth ClassifyDelay(IInvocationOperation delay, out double? constantMilliseconds)
+        => ClassifyDelay(delay, new Scan(Loop), out constantMilliseconds, rescan: true);
+
+    private DelayGrowth ClassifyDelay(IInvocationOperation delay, Scan scan) => ClassifyDelay(delay, scan, out _, rescan: false);
+
+    private DelayGrowth ClassifyDelay(IInvocationOperation delay, Scan scan, out double? constantMilliseconds, bool rescan)
+    {
+        constantMilliseconds = null;
+        if (rescan && !scan.Run())
+        {
+            return DelayGrowth.Unknown;
+        }
+
+        if (delay.Arguments.Length == 0)
+        {
+            return DelayGrowth.Unknown;
+        }
+
+        var value = delay.Arguments[0].Value;
+        var growth = DelaySchedule.ClassifyDelay(value, Attempt, out constantMilliseconds);
+        if (growth != DelayGrowth.Unknown)
+        {
+            return growth;
+        }
+
+        // `delay *= 2`, `delay = Math.Min(delay * 2, max)`: a value written in the loop grows with the attempts.
+        // A parameter or local the loop never writes (`Task.Delay(delayMs)`) is the same before every attempt.
+        var constant = true;
+        foreach (var descendant in value.DescendantsAndSelf())
+        {
+            switch (descendant)
+            {
+                case ILocalReferenceOperation local:
+                    if (scan.Written.Contains(local.Local) || scan.IsDeclaredInLoop(local.Local))
+                    {
+                        return scan.Written.Contains(local.Local) ? DelayGrowth.Growing : DelayGrowth.Unknown;
+                    }
+
+                    break;
+                case IParameterReferenceOperation parameter:
+                    if (scan.Written.Contains(parameter.Parameter))
+                    {
+                        return DelayGrowth.Growing;
+                    }
+
+                    break;
+                case IFieldReferenceOperation field when scan.Written.Contains(field.Field):
+                case IPropertyReferenceOperation property when scan.Written.Contains(property.Property):
+                    return DelayGrowth.Growing;
+                case IInvocationOperation invocation when invocation.TargetMethod.ContainingType is not { Name: "TimeSpan" }:
+                case IObjectCreationOperation creation when creation.Type is not { Name: "TimeSpan" }:
+                case IAwaitOperation:
+                case IInvalidOperation:
+                case IAnonymousFunctionOperation:
+                    constant = false;
+                    break;
+            }
+        }
+
+        return constant ? DelayGrowth.Constant : DelayGrowth.Unknown;
+    }
+
+    /// <summary>One pass over the loop: the send, delays, written symbols, the counter.</summary>
+    private sealed class Scan
+    {
+        private readonly ILoopOperation _loop;
+        private readonly Dictionary<ILocalSymbol, IOperation?> _declaredInLoop = new(SymbolEqualityComparer.Default);
+        private readonly List<(ISymbol Root, IOperation Value)> _memberWrites = new();
+
+        public Scan(ILoopOperation loop) => _loop = loop;
+
+        public IInvocationOperation? Send { get; private set; }
+
+        public ILocalSymbol? Attempt { get; private set; }
+
+        public HashSet<ISymbol> Written { get; } = new(SymbolEqualityComparer.Default);
+
+        public List<IInvocationOperation> Delays { get; } = new();
+
+        /// <summary>Some other call waits (a helper named …Delay/…Wait/…Sleep/…Backoff): the wait cannot be classified.</summary>
+        public bool UnknownWait { get; private set; }
+
+        public bool IsDeclaredInLoop(ILocalSymbol local) => _declaredInLoop.ContainsKey(local);
+
+        /// <summary>False when the loop cannot be a retry of one request (no send, several sends, a send in a nested loop or lambda).</summary>
+        public bool Run()
+        {
+            if (_loop is IForLoopOperation forLoop)
+            {
+                foreach (var bottom in forLoop.AtLoopBottom)
+                {
+                    foreach (var operation in bottom.DescendantsAndSelf())
+                    {
+                        if (IncrementedLocal(operation) is { } counter)
+                        {
+                            Attempt ??= counter;
+                        }
+                    }
+                }
+            }
+
+            foreach (var operation in _loop.Descendants())
+            {
+                switch (operation)
+                {
+                    case IInvocationOperation invocation when IsSend(invocation):
+                        if (Send is not null || IsNested(invocation))
+                        {
+                            return false;
+                        }
+
+                        Send = invocation;
+                        break;
+
+                    case IInvocationOperation invocation:
+                        ClassifyCall(invocation);
+                        break;
+
+                    case IVariableDeclaratorOperation declarator:
+                        _declaredInLoop[declarator.Symbol] = declarator.Initializer?.Value ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer?.Value;
+                        break;
+
+                    case IDeclarationExpressionOperation declaration:
+                        foreach (var local in declaration.Descendants())
+                        {
+                            if (local is ILocalReferenceOperation { IsDeclaration: true } declared)
+                            {
+                                _declaredInLoop[declared.Local] = null;
+                                Written.Add(declared.Local);
+                            }
+                        }
+
+                        break;
+
+                    case IAssignmentOperation assignment:
+                        RecordWrite(assignment.Target, assignment is ISimpleAssignmentOperation simple ? simple.Value : null);
+                        break;
+
+                    case IIncrementOrDecrementOperation increment:
+                        RecordWrite(increment.Target, null);
+                        break;
+
+                    case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument:
+                        RecordWrite(argument.Value, null);
+                        break;
+                }
+
+                if (Attempt is null && _loop is not IForLoopOperation && IncrementedLocal(operation) is { } bodyCounter && !IsNested(operation))
+                {
+                    Attempt = bodyCounter;
+                }
+            }
+
+            return true;
+        }
+
+        private void ClassifyCall(IInvocationOperation invocation)
+        {
+            var method = invocation.TargetMethod;
+            if (IsNested(invocation))
+            {
+                return;
+            }
+
+            if (method.Name == "Delay" && method.ContainingType is { Name: "Task" } task && task.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks"
+                || method.Name == "Sleep" && method.ContainingType is { Name: "Thread" } thread && thread.ContainingNamespace?.ToDisplayString() == "System.Threading")
+            {
+                Delays.Add(invocation);
+                return;
+            }
+
+            var name = method.Name;
+            if (name.IndexOf("Delay", System.StringComparison.OrdinalIgnoreCase) >= 0
+                || name.IndexOf("Sleep", System.StringComparison.OrdinalIgnoreCase) >= 0
+                || name.IndexOf("Wait", System.StringComparison.OrdinalIgnoreCase) >= 0
+                || name.IndexOf("Backoff", System.StringComparison.OrdinalIgnoreCase) >= 0
+                || name.IndexOf("Pause", System.StringComparison.OrdinalIgnoreCase) >= 0
+                || name.IndexOf("Throttle", System.StringComparison.OrdinalIgnoreCase) >= 0
+                || name.IndexOf("Acquire", System.StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                UnknownWait = true;
+            }
+        }
+
+        /// <summary>Inside a lambda, local function or nested loop of the analyzed loop.</summary>
+        public bool IsNested(IOperation operation)
+        {
+            for (var current = operation.Parent; current is not null && !ReferenceEquals(current, _loop); current = current.Parent)
+            {
+                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation or ILoopOperation)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static ILocalSymbol? IncrementedLocal(IOperation operation) => operation switch
+        {
+            IIncrementOrDecrementOperation { Kind: OperationKind.Increment, Target: ILocalReferenceOperation local } => local.Local,
+            ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add, Target: ILocalReferenceOperation local, Value.ConstantValue: { HasValue: true, Value: 1 } } => local.Local,
+            _ => null,
+        };
+
+        private void RecordWrite(IOperation target, IOperation? value)
+        {
+            var root = target;
+            var member = false;
+            while (true)
+            {
+                switch (root)
+                {
+                    case IMemberReferenceOperation reference:
+                        Written.Add(reference.Member);
+                        member = true;
+                        if (reference.Instance is null)
+                        {
+                            return;
+                        }
+
+                        root = reference.Instance;
+                        continue;
+                    case IArrayElementReferenceOperation element:
+                        member = true;
+                        root = element.ArrayReference;
+                        continue;
+                    case IConversionOperation conversion:
+                        root = conversion.Operand;
+                        continue;
+                }
+
+                break;
+            }
+
+            var symbol = root switch
+            {
+                ILocalReferenceOperation local => (ISymbol)local.Local,
+                IParameterReferenceOperation parameter => parameter.Parameter,
+                _ => null,
+            };
+            if (symbol is null)
+            {
+                return;
+            }
+
+            // `request.Headers.Authorization = …` on a request created in the loop changes nothing when the value is invariant.
+            if (member && value is not null && symbol is ILocalSymbol inLoop && _declaredInLoop.ContainsKey(inLoop))
+            {
+                _memberWrites.Add((symbol, value));
+                return;
+            }
+
+            Written.Add(symbol);
+        }
+
+        /// <summary>The operation evaluates to the same request (target and content) in every iteration.</summary>
+        public bool IsInvariant(IOperation operation, int depth)
+        {
+            if (depth > 4)
+            {
+                return false;
+            }
+
+            foreach (var descendant in operation.DescendantsAndSelf())
+            {
+                switch (descendant)
+                {
+                    case ILocalReferenceOperation local:
+                        if (!IsInvariantLocal(local.Local, depth))
+                        {
+                            return false;
+                        }
+
+                        break;
+                    case IParameterReferenceOperation parameter when Written.Contains(parameter.Parameter):
+                    case IFieldReferenceOperation field when Written.Contains(field.Field):
+                    case IPropertyReferenceOperation property when Written.Contains(property.Property):
+                    case IAwaitOperation when !ReferenceEquals(descendant, operation):
+                    case IInvalidOperation:
+                    case IAnonymousFunctionOperation:
+                        return false;
+                    case IInvocationOperation invocation when !ReferenceEquals(invocation, Send) && !IsPureCall(invocation):
+                        return false;
+                }
+            }
+
+            return true;
+        }
+
+        private bool IsInvariantLocal(ILocalSymbol local, int depth)
+        {
+            if (SymbolEqualityComparer.Default.Equals(local, Attempt) || Written.Contains(local))
+            {
+                return false;
+            }
+
+            if (!_declaredInLoop.TryGetValue(local, out var initializer))
+            {
+                return true;
+            }
+
+            if (initializer is null || !IsInvariant(initializer, depth + 1))
+            {
+                return false;
+            }
+
+            foreach (var (root, value) in _memberWrites)
+            {
+                if (SymbolEqualityComparer.Default.Equals(root, local) && !IsInvariant(value, depth + 1))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Calls that return the same value for the same inputs: static helpers, string/Uri members, content factories.</summary>
+        private static bool IsPureCall(IInvocationOperation invocation)
+        {
+            var method = invocation.TargetMethod;
+            if (method.IsStatic && !method.ReturnsVoid)
+            {
+                return true;
+            }
+
+            return method.ContainingType?.SpecialType == SpecialType.System_String
+                || method.ContainingType is { Name: "Uri" or "CancellationToken" or "HttpMethod" }
+                || method.Name is "ToString" or "ConfigureAwait";
+        }
+    }
+
+    private enum Outcome : byte
+    {
+        Normal,
+        Exit,
+        Retry,
+        Unknown,
+        Throw,
+    }
+
+    private enum Truth : byte
+    {
+        False,
+        True,
+
+        /// <summary>Depends on a guard: a condition over something else than the outcome.</summary>
+        Guard,
+        Unknown,
+    }
+
+    /// <summary>Executes the loop body symbolically for one outcome of the send.</summary>
+    private sealed class Simulator
+    {
+        private const int NetworkFailure = RetryCondition.NoStatus;
+        private const int MaxSteps = 4096;
+        private int _steps;
+        private Dictionary<ILocalSymbol, bool>? _flags;
+        private readonly RetryLoopShape _shape;
+        private readonly Scan _scan;
+        private readonly HashSet<IOperation> _retryPoints = new();
+        private int _status;
+        private int _depth;
+        private int _tryDepth;
+        private bool _named;
+        private ICatchClauseOperation? _handledBy;
+        private bool _recordPoints;
+
+        public Simulator(RetryLoopShape shape, Scan scan)
+        {
+            _shape = shape;
+            _scan = scan;
+            var condition = shape.Loop switch
+            {
+                IForLoopOperation f => f.Condition,
+                IWhileLoopOperation w => w.Condition,
+                _ => null,
+            };
+            shape.LoopsForever = condition is null || condition.ConstantValue is { HasValue: true, Value: true };
+            Condition = condition;
+        }
+
+        private IOperation? Condition { get; }
+
+        public bool IsRetry()
+        {
+            // Leaves on success. A loop that keeps going on a 202 Accepted it names is polling, not retrying.
+            if (Path(200) != Outcome.Exit || Path(202) == Outcome.Retry && _named)
+            {
+                return false;
+            }
+
+            var retries = false;
+            for (var status = 400; status <= 599; status++)
+            {
+                if (status is > 431 and < 500)
+                {
+                    continue;
+                }
+
+                var outcome = Path(status);
+                if (outcome == Outcome.Unknown)
+                {
+                    // A status the loop does not understand: not proven either way. Stay silent.
+                    return false;
+                }
+
+                if (outcome == Outcome.Retry)
+                {
+                    retries = true;
+                    // A 4xx the loop names and retries on purpose (401 after refreshing a token, 409 after reloading) is not flagged.
+                    if (StatusCode.IsClientError(status) && !StatusCode.IsTransientClientError(status) && _shape.AdmittedClientError == 0 && !_named)
+                    {
+                        _shape.AdmittedClientError = status;
+                        _shape.AdmittingCatch = _handledBy;
+                    }
+
+                    if (_named && status is 503 or 429 && _shape.NamedComeBackLater is not 503)
+                    {
+                        _shape.NamedComeBackLater = status;
+                    }
+                }
+            }
+
+            var network = Path(NetworkFailure);
+            retries |= network == Outcome.Retry;
+            if (!retries)
+            {
+                return false;
+            }
+
+            _shape.RetryPoints.AddRange(_retryPoints);
+            return true;
+        }
+
+        private Outcome Path(int status)
+        {
+            _status = status;
+
+            // Where attempts turn into the next one, for the fixes: from every failing path.
+            _recordPoints = status == NetworkFailure || status >= 400;
+            _depth = 0;
+            _steps = 0;
+            _flags = null;
+            _tryDepth = 0;
+            _named = false;
+            _handledBy = null;
+            var outcome = Run(_shape.Loop.Body);
+            if (outcome == Outcome.Normal)
+            {
+                Record(_shape.Loop.Body);
+                outcome = Outcome.Retry;
+            }
+
+            if (outcome == Outcome.Throw)
+            {
+                return Outcome.Exit;
+            }
+
+            if (outcome != Outcome.Retry)
+            {
+                return outcome;
+            }
+
+            // The back edge goes through the loop condition.
+            if (Condition is null)
+            {
+                return Outcome.Retry;
+            }
+
+            return Evaluate(Condition, _shape.Response, exception: false) switch
+            {
+                Truth.True => Outcome.Retry,
+                Truth.False => Outcome.Exit,
+                Truth.Guard => Guarded(Outcome.Retry, Outcome.Exit),
+                _ => Outcome.Unknown,
+            };
+        }
+
+        private void Record(IOperation point)
+        {
+            if (_recordPoints && _handledBy is null)
+            {
+                _retryPoints.Add(point);
+            }
+        }
+
+        private Outcome Guarded(Outcome a, Outcome b)
+        {
+            if (a == b)
+            {
+                return a;
+            }
+
+            if (a == Outcome.Unknown || b == Outcome.Unknown)
+            {
+                return Outcome.Unknown;
+            }
+
+            // Until the guard trips, the loop takes the branch that keeps it going.
+            _shape.Bounded = true;
+            return Rank(a) >= Rank(b) ? a : b;
+        }
+
+        /// <summary>Explores both sides of a guard, each with the flags known before it; keeps the flags of the side taken.</summary>
+        private Outcome Fork(System.Func<Outcome> first, System.Func<Outcome> second)
+        {
+            var before = _flags is null ? null : new Dictionary<ILocalSymbol, bool>(_flags, SymbolEqualityComparer.Default);
+            var a = first();
+            var afterFirst = _flags;
+            _flags = before;
+            var b = second();
+            var result = Guarded(a, b);
+            if (a != b && result == a)
+            {
+                _flags = afterFirst;
+            }
+
+            return result;
+        }
+
+        private static int Rank(Outcome outcome) => outcome switch
+        {
+            Outcome.Retry => 3,
+            Outcome.Normal => 2,
+            _ => 1,
+        };
+
+        private Outcome Run(IOperation? operation)
+        {
+            if (operation is null)
+            {
+                return Outcome.Normal;
+            }
+
+            if (++_depth > MaxDepth || ++_steps > MaxSteps)
+            {
+                return Outcome.Unknown;
+            }
+
+            try
+            {
+                return RunCore(operation);
+            }
+            finally
+            {
+                _depth--;
+            }
+        }
+
+        private Outcome RunList(System.Collections.Immutable.ImmutableArray<IOperation> operations, int start)
+        {
+            for (var i = start; i < operations.Length; i++)
+            {
+                var operation = operations[i];
+                if (operation is IConditionalOperation { WhenFalse: null } conditional && !Contains(conditional, _shape.Send))
+                {
+                    // if (c) { … } followed by the rest: explore both continuations so that guards compare whole paths.
+                    var truth = Evaluate(conditional.Condition, _shape.Response, exception: false);
+                    if (truth == Truth.Unknown)
+                    {
+                        return Outcome.Unknown;
+                    }
+
+                    if (truth is Truth.True or Truth.Guard)
+                    {
+                        if (truth == Truth.True)
+                        {
+                            var whenTrue = Run(conditional.WhenTrue);
+                            return whenTrue == Outcome.Normal ? RunList(operations, i + 1) : whenTrue;
+                        }
+
+                        var next = i + 1;
+                        return Fork(
+                            () =>
+                            {
+                                var whenTrue = Run(conditional.WhenTrue);
+                                return whenTrue == Outcome.Normal ? RunList(operations, next) : whenTrue;
+                            },
+                            () => RunList(operations, next));
+                    }
+
+                    continue;
+                }
+
+                var outcome = Run(operation);
+                if (outcome != Outcome.Normal)
+                {
+                    return outcome;
+                }
+            }
+
+            return Outcome.Normal;
+        }
+
+        private Outcome RunCore(IOperation operation)
+        {
+            switch (operation)
+            {
+                case IBlockOperation block:
+                    return RunList(block.Operations, 0);
+
+                case IConditionalOperation conditional:
+                {
+                    if (Contains(conditional.Condition, _shape.Send))
+                    {
+                        return Outcome.Unknown;
+                    }
+
+                    var truth = Evaluate(conditional.Condition, _shape.Response, exception: false);
+                    return truth switch
+                    {
+                        Truth.True => Run(conditional.WhenTrue),
+                        Truth.False => Run(conditional.WhenFalse),
+                        Truth.Guard => Fork(() => Run(conditional.WhenTrue), () => Run(conditional.WhenFalse)),
+                        _ => Outcome.Unknown,
+                    };
+                }
+
+                case ITryOperation @try:
+                    return RunTry(@try);
+
+                case IUsingOperation @using:
+                {
+                    var effect = SendEffect(@using.Resources);
+                    return effect != Outcome.Normal ? effect : Run(@using.Body);
+                }
+
+                case ILockOperation @lock:
+                    return Run(@lock.Body);
+
+                case IReturnOperation { Kind: OperationKind.Return } @return:
+                {
+                    var effect = @return.ReturnedValue is null ? Outcome.Normal : SendEffect(@return.ReturnedValue);
+                    return effect != Outcome.Normal ? effect : Outcome.Exit;
+                }
+
+                case IBranchOperation branch:
+                    if (SymbolEqualityComparer.Default.Equals(branch.Target, _shape.Loop.ExitLabel))
+                    {
+                        return Outcome.Exit;
+                    }
+
+                    if (SymbolEqualityComparer.Default.Equals(branch.Target, _shape.Loop.ContinueLabel))
+                    {
+                        Record(branch);
+                        return Outcome.Retry;
+                    }
+
+                    return Outcome.Unknown;
+
+                case IExpressionStatementOperation { Operation: IThrowOperation }:
+                case IThrowOperation:
+                    // A throw inside a try of the loop could be caught and retried: not understood.
+                    return _tryDepth > 0 ? Outcome.Unknown : Outcome.Exit;
+
+                case IExpressionStatementOperation { Operation: ISimpleAssignmentOperation { Target: ILocalReferenceOperation flag, Value.ConstantValue: { HasValue: true, Value: bool value } } }:
+                    // `success = true;`: a flag the loop condition may read.
+                    (_flags ??= new Dictionary<ILocalSymbol, bool>(SymbolEqualityComparer.Default))[flag.Local] = value;
+                    return Outcome.Normal;
+
+                case IExpressionStatementOperation or IVariableDeclarationGroupOperation or IUsingDeclarationOperation:
+                    return SendEffect(operation);
+
+                case IEmptyOperation or ILocalFunctionOperation or ILabeledOperation { Operation: null }:
+                    return Outcome.Normal;
+
+                case ILoopOperation nested:
+                    foreach (var descendant in nested.Descendants())
+                    {
+                        if (descendant is IReturnOperation or IThrowOperation or IBranchOperation { BranchKind: BranchKind.GoTo })
+                        {
+                            return Outcome.Unknown;
+                        }
+                    }
+
+                    return Outcome.Normal;
+
+                default:
+                    return Outcome.Unknown;
+            }
+        }
+
+        /// <summary>What the statement does to this path: the send fails (network, or a status for throwing sends), EnsureSuccessStatusCode throws.</summary>
+        private Outcome SendEffect(IOperation statement)
+        {
+            var sends = Contains(statement, _shape.Send);
+            if (sends)
+            {
+                if (_status == NetworkFailure)
+                {
+                    return Outcome.Throw;
+                }
+
+                if (ThrowsOnFailure(_shape.Send.TargetMethod) && !IsSuccess(_status))
+                {
+                    return Outcome.Throw;
+                }
+            }
+
+            if (_shape.Response is { } response && !IsSuccess(_status))
+            {
+                foreach (var descendant in statement.DescendantsAndSelf())
+                {
+                    if (descendant is IInvocationOperation { TargetMethod.Name: "EnsureSuccessStatusCode", Instance: ILocalReferenceOperation local }
+                        && SymbolEqualityComparer.Default.Equals(local.Local, response))
+                    {
+                        return Outcome.Throw;
+                    }
+                }
+            }
+
+            return Outcome.Normal;
+        }
+
+        private static bool IsSuccess(int status) => status is >= 200 and <= 299;
+
+        private Outcome RunTry(ITryOperation @try)
+        {
+            if (@try.Finally is { } @finally)
+            {
+                foreach (var descendant in @finally.Descendants())
+                {
+                    if (descendant is IBranchOperation or IReturnOperation or IThrowOperation)
+                    {
+                        return Outcome.Unknown;
+                    }
+                }
+            }
+
+            var catches = !@try.Catches.IsEmpty;
+            if (catches)
+            {
+                _tryDepth++;
+            }
+
+            var outcome = Run(@try.Body);
+            if (catches)
+            {
+                _tryDepth--;
+            }
+
+            if (outcome != Outcome.Throw)
+            {
+                return outcome;
+            }
+
+            // An HttpRequestException carrying the path's status (or none, for a network failure).
+            foreach (var clause in @try.Catches)
+            {
+                if (!CatchesHttpRequestException(clause.ExceptionType))
+                {
+                    continue;
+                }
+
+                var caught = Truth.True;
+                if (clause.Filter is { } filter)
+                {
+                    caught = Evaluate(filter, clause.ExceptionDeclarationOrExpression is IVariableDeclaratorOperation declarator ? declarator.Symbol : null, exception: true);
+                    if (caught == Truth.Unknown)
+                    {
+                        return Outcome.Unknown;
+                    }
+
+                    if (caught == Truth.False)
+                    {
+                        continue;
+                    }
+                }
+
+                var handled = Handle(clause);
+                if (caught == Truth.Guard)
+                {
+                    // Until the filter's guard trips the exception is handled; then it leaves the loop.
+                    return Guarded(handled, Outcome.Throw);
+                }
+
+                return handled;
+            }
+
+            return Outcome.Throw;
+        }
+
+        private Outcome Handle(ICatchClauseOperation clause)
+        {
+            var saved = _handledBy;
+            _handledBy = clause;
+            var outcome = Run(clause.Handler);
+            if (outcome is Outcome.Normal or Outcome.Retry && _recordPoints)
+            {
+                _retryPoints.Add(clause);
+            }
+
+            // Rethrow leaves the loop (no enclosing try of the loop can catch it: those are not understood).
+            if (outcome == Outcome.Exit && _tryDepth > 0)
+            {
+                outcome = Outcome.Unknown;
+            }
+
+            _handledBy = outcome is Outcome.Normal or Outcome.Retry ? clause : saved;
+            return outcome;
+        }
+
+        private static bool CatchesHttpRequestException(ITypeSymbol? type)
+            => type is null
+                || RetryCondition.IsHttpRequestException(type)
+                || type is { Name: "Exception", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
+
+        /// <summary>A condition over the response (or the caught exception), four-valued; anything else is a guard.</summary>
+        private Truth Evaluate(IOperation condition, ISymbol? subject, bool exception)
+        {
+            switch (condition)
+            {
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr } binary:
+                {
+                    var left = Evaluate(binary.LeftOperand, subject, exception);
+                    var right = Evaluate(binary.RightOperand, subject, exception);
+                    return binary.OperatorKind == BinaryOperatorKind.ConditionalAnd ? And(left, right) : Or(left, right);
+                }
+
+                case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
+                    return Evaluate(not.Operand, subject, exception) switch
+                    {
+                        Truth.True => Truth.False,
+                        Truth.False => Truth.True,
+                        var other => other,
+                    };
+            }
+
+            if (condition.ConstantValue is { HasValue: true, Value: bool constant })
+            {
+                return constant ? Truth.True : Truth.False;
+            }
+
+            if (condition is ILocalReferenceOperation local && _flags is not null && _flags.TryGetValue(local.Local, out var flagValue))
+            {
+                return flagValue ? Truth.True : Truth.False;
+            }
+
+            if (subject is null || !DelaySchedule.References(condition, subject))
+            {
+                return Contains(condition, _shape.Send) ? Truth.Unknown : Truth.Guard;
+            }
+
+            if (_status == NetworkFailure && !exception)
+            {
+                // A network failure has no response: conditions over it are not evaluated.
+                return Truth.Unknown;
+            }
+
+            if (!_named && RetryCondition.NamesStatus(condition, _status))
+            {
+                _named = true;
+            }
+
+            return RetryCondition.Evaluate(condition, _status, subject, exception) switch
+            {
+                true => Truth.True,
+                false => Truth.False,
+                _ => Truth.Unknown,
+            };
+        }
+
+        private static Truth And(Truth left, Truth right)
+        {
+            if (left == Truth.False || right == Truth.False)
+            {
+                return Truth.False;
+            }
+
+            if (left == Truth.Unknown || right == Truth.Unknown)
+            {
+                return Truth.Unknown;
+            }
+
+            return left == Truth.Guard || right == Truth.Guard ? Truth.Guard : Truth.True;
+        }
+
+        private static Truth Or(Truth left, Truth right)
+        {
+            if (left == Truth.True || right == Truth.True)
+            {
+                return Truth.True;
+            }
+
+            if (left == Truth.Unknown || right == Truth.Unknown)
+            {
+                return Truth.Unknown;
+            }
+
+            return left == Truth.Guard || right == Truth.Guard ? Truth.Guard : Truth.False;
+        }
+
+        private static bool Contains(IOperation operation, IOperation target)
+        {
+            for (var current = target; current is not null; current = current.Parent)
+            {
+                if (ReferenceEquals(current, operation))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}
