@@ -32,6 +32,31 @@ internal static class AnalyzerConfig
         return defaultValue;
     }
 
+    /// <summary>
+    /// One of <paramref name="choices"/> (case-insensitive), or <paramref name="defaultValue"/> when absent;
+    /// <paramref name="invalidValue"/> is set when the configured text is none of them.
+    /// </summary>
+    public static string GetChoice(AnalyzerOptions options, SyntaxTree tree, string key, string[] choices, string defaultValue, out string? invalidValue)
+    {
+        invalidValue = null;
+        var raw = GetString(options, tree, key);
+        if (raw is null)
+        {
+            return defaultValue;
+        }
+
+        foreach (var choice in choices)
+        {
+            if (string.Equals(raw, choice, System.StringComparison.OrdinalIgnoreCase))
+            {
+                return choice;
+            }
+        }
+
+        invalidValue = raw;
+        return defaultValue;
+    }
+
     /// <summary>A string option, or null when absent.</summary>
     public static string? GetString(AnalyzerOptions options, SyntaxTree tree, string key)
         => options.AnalyzerConfigOptionsProvider.GetOptions(tree).TryGetValue(key, out var raw) ? raw.Trim() : null;

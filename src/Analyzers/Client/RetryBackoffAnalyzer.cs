@@ -31,7 +31,7 @@ public sealed class RetryBackoffAnalyzer : DiagnosticAnalyzer
     internal const string KindLoop = "Loop";
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.SE2002_RetryWithoutBackoff);
+        ImmutableArray.Create(Descriptors.SE2002_RetryWithoutBackoff, Descriptors.SE0001_InvalidOption);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -53,26 +53,42 @@ public sealed class RetryBackoffAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        // Only policies read server_errors.SE2002.scope: loops always call HttpClient.
+        var invalidOptions = new InvalidOptionReporter();
+        context.RegisterCompilationEndAction(invalidOptions.Report);
         if (libraries.HasV7)
         {
-            context.RegisterOperationAction(c => AnalyzeV7(c, libraries), OperationKind.Invocation);
+            context.RegisterOperationAction(c => AnalyzeV7(c, libraries, invalidOptions), OperationKind.Invocation);
         }
 
         if (libraries.HasV8)
         {
-            context.RegisterOperationAction(c => AnalyzeV8Options(c, libraries), OperationKind.ObjectCreation);
-            context.RegisterOperationAction(c => AnalyzeV8Assignment(c, libraries), OperationKind.SimpleAssignment);
+            context.RegisterOperationAction(c => AnalyzeV8Options(c, libraries, invalidOptions), OperationKind.ObjectCreation);
+            context.RegisterOperationAction(c => AnalyzeV8Assignment(c, libraries, invalidOptions), OperationKind.SimpleAssignment);
         }
     }
 
-    private static bool ScopeIsAll(OperationAnalysisContext context)
-        => string.Equals(AnalyzerConfig.GetString(context.Options, context.Operation.Syntax.SyntaxTree, AnalyzerConfig.SE2002Scope), "all", System.StringComparison.OrdinalIgnoreCase);
+    private static readonly string[] Scopes = { ScopeHttp, ScopeAll };
+    private const string ScopeHttp = "http";
+    private const string ScopeAll = "all";
+
+    /// <summary>Option <c>server_errors.SE2002.scope</c>: <c>http</c> (default) or <c>all</c>; anything else is SE0001.</summary>
+    private static bool ScopeIsAll(OperationAnalysisContext context, InvalidOptionReporter invalidOptions)
+    {
+        var scope = AnalyzerConfig.GetChoice(context.Options, context.Operation.Syntax.SyntaxTree, AnalyzerConfig.SE2002Scope, Scopes, ScopeHttp, out var invalid);
+        if (invalid is not null)
+        {
+            invalidOptions.Add(AnalyzerConfig.SE2002Scope, invalid, ScopeHttp, context.Operation.Syntax.GetLocation());
+        }
+
+        return scope == ScopeAll;
+    }
 
     private static void Report(OperationAnalysisContext context, Location location, string kind, string what)
         => context.ReportDiagnostic(Diagnostic.Create(
             Descriptors.SE2002_RetryWithoutBackoff, location, ImmutableDictionary<string, string?>.Empty.Add(KindKey, kind), what));
 
-    private static void AnalyzeV7(OperationAnalysisContext context, RetryLibraries libraries)
+    private static void AnalyzeV7(OperationAnalysisContext context, RetryLibraries libraries, InvalidOptionReporter invalidOptions)
     {
         var retry = PollyV7Retry.TryCreate((IInvocationOperation)context.Operation, libraries);
         if (retry is null)
@@ -114,7 +130,7 @@ public sealed class RetryBackoffAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        if (!ScopeIsAll(context) && !retry.IsHttp())
+        if (!ScopeIsAll(context, invalidOptions) && !retry.IsHttp())
         {
             return;
         }
@@ -122,7 +138,7 @@ public sealed class RetryBackoffAnalyzer : DiagnosticAnalyzer
         Report(context, RetryPolicies.NameToEnd(retry.Invocation), kind, what);
     }
 
-    private static void AnalyzeV8Options(OperationAnalysisContext context, RetryLibraries libraries)
+    private static void AnalyzeV8Options(OperationAnalysisContext context, RetryLibraries libraries, InvalidOptionReporter invalidOptions)
     {
         var options = PollyV8RetryOptions.TryCreate((IObjectCreationOperation)context.Operation, libraries);
         if (options is null || options.Incomplete || options.DelayGenerator is not null)
@@ -130,7 +146,7 @@ public sealed class RetryBackoffAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        if (!options.IsHttp && !ScopeIsAll(context))
+        if (!options.IsHttp && !ScopeIsAll(context, invalidOptions))
         {
             return;
         }
@@ -163,7 +179,7 @@ public sealed class RetryBackoffAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static void AnalyzeV8Assignment(OperationAnalysisContext context, RetryLibraries libraries)
+    private static void AnalyzeV8Assignment(OperationAnalysisContext context, RetryLibraries libraries, InvalidOptionReporter invalidOptions)
     {
         var assignment = (ISimpleAssignmentOperation)context.Operation;
         if (assignment.Target is not IPropertyReferenceOperation { Property.Name: "BackoffType" or "Delay" } target
@@ -197,7 +213,7 @@ public sealed class RetryBackoffAnalyzer : DiagnosticAnalyzer
         var isHttp = libraries.IsHttpRetryOptions(target.Instance.Type)
             || RetryCondition.IsHttpResponseMessage(RetryLibraries.RetryOptionsResultType(target.Instance.Type))
             || RetryPolicies.IsInHttpClientRegistration(assignment);
-        if (!isHttp && !ScopeIsAll(context))
+        if (!isHttp && !ScopeIsAll(context, invalidOptions))
         {
             return;
         }

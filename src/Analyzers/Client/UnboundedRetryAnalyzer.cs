@@ -20,16 +20,21 @@ public sealed class UnboundedRetryAnalyzer : DiagnosticAnalyzer
 
     internal const int DefaultMaxRetryAttempts = 3;
 
-    private static ImmutableDictionary<string, string?> Properties(OperationAnalysisContext context, string kind)
+    private static ImmutableDictionary<string, string?> Properties(OperationAnalysisContext context, string kind, InvalidOptionReporter invalidOptions, Location location)
     {
-        var count = AnalyzerConfig.GetPositiveInt(context.Options, context.Operation.Syntax.SyntaxTree, AnalyzerConfig.MaxRetryAttempts, DefaultMaxRetryAttempts, out _);
+        var count = AnalyzerConfig.GetPositiveInt(context.Options, context.Operation.Syntax.SyntaxTree, AnalyzerConfig.MaxRetryAttempts, DefaultMaxRetryAttempts, out var invalid);
+        if (invalid is not null)
+        {
+            invalidOptions.Add(AnalyzerConfig.MaxRetryAttempts, invalid, DefaultMaxRetryAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture), location);
+        }
+
         return ImmutableDictionary<string, string?>.Empty
             .Add(KindKey, kind)
             .Add(CountKey, count.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.SE2004_UnboundedRetry);
+        ImmutableArray.Create(Descriptors.SE2004_UnboundedRetry, Descriptors.SE0001_InvalidOption);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -40,29 +45,32 @@ public sealed class UnboundedRetryAnalyzer : DiagnosticAnalyzer
 
     private static void OnCompilationStart(CompilationStartAnalysisContext context)
     {
-        if (WellKnownTypes.Get(context.Compilation).Get(WellKnownType.System_Net_Http_HttpClient) is not null)
-        {
-            context.RegisterOperationAction(AnalyzeLoop, OperationKind.Loop);
-        }
-
+        var hasHttpClient = WellKnownTypes.Get(context.Compilation).Get(WellKnownType.System_Net_Http_HttpClient) is not null;
         var libraries = RetryLibraries.Get(context.Compilation);
-        if (libraries is null)
+        if (!hasHttpClient && libraries is null)
         {
             return;
         }
 
-        if (libraries.HasV7)
+        var invalidOptions = new InvalidOptionReporter();
+        context.RegisterCompilationEndAction(invalidOptions.Report);
+        if (hasHttpClient)
         {
-            context.RegisterOperationAction(c => AnalyzeV7(c, libraries), OperationKind.Invocation);
+            context.RegisterOperationAction(c => AnalyzeLoop(c, invalidOptions), OperationKind.Loop);
         }
 
-        if (libraries.HasV8)
+        if (libraries?.HasV7 == true)
         {
-            context.RegisterOperationAction(c => AnalyzeAssignment(c, libraries), OperationKind.SimpleAssignment);
+            context.RegisterOperationAction(c => AnalyzeV7(c, libraries, invalidOptions), OperationKind.Invocation);
+        }
+
+        if (libraries?.HasV8 == true)
+        {
+            context.RegisterOperationAction(c => AnalyzeAssignment(c, libraries, invalidOptions), OperationKind.SimpleAssignment);
         }
     }
 
-    private static void AnalyzeV7(OperationAnalysisContext context, RetryLibraries libraries)
+    private static void AnalyzeV7(OperationAnalysisContext context, RetryLibraries libraries, InvalidOptionReporter invalidOptions)
     {
         var invocation = (IInvocationOperation)context.Operation;
         var name = invocation.TargetMethod.Name;
@@ -71,28 +79,30 @@ public sealed class UnboundedRetryAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        var location = RetryPolicies.NameToEnd(invocation);
         context.ReportDiagnostic(Diagnostic.Create(
-            Descriptors.SE2004_UnboundedRetry, RetryPolicies.NameToEnd(invocation), Properties(context, KindForever), "'" + name + "'"));
+            Descriptors.SE2004_UnboundedRetry, location, Properties(context, KindForever, invalidOptions, location), "'" + name + "'"));
     }
 
-    private static void AnalyzeAssignment(OperationAnalysisContext context, RetryLibraries libraries)
+    private static void AnalyzeAssignment(OperationAnalysisContext context, RetryLibraries libraries, InvalidOptionReporter invalidOptions)
     {
         var assignment = (ISimpleAssignmentOperation)context.Operation;
         if (assignment.Target is IPropertyReferenceOperation { Property.Name: "MaxRetryAttempts" } target
             && libraries.IsRetryOptions(target.Instance?.Type ?? target.Property.ContainingType)
             && PollyV7Retry.Strip(assignment.Value).ConstantValue is { HasValue: true, Value: int.MaxValue })
         {
+            var location = assignment.Syntax.GetLocation();
             context.ReportDiagnostic(Diagnostic.Create(
-                Descriptors.SE2004_UnboundedRetry, assignment.Syntax.GetLocation(), Properties(context, KindMaxRetryAttempts), "'MaxRetryAttempts = int.MaxValue'"));
+                Descriptors.SE2004_UnboundedRetry, location, Properties(context, KindMaxRetryAttempts, invalidOptions, location), "'MaxRetryAttempts = int.MaxValue'"));
         }
     }
 
-    private static void AnalyzeLoop(OperationAnalysisContext context)
+    private static void AnalyzeLoop(OperationAnalysisContext context, InvalidOptionReporter invalidOptions)
     {
         if (RetryLoopShape.TryCreate((ILoopOperation)context.Operation) is { Bounded: false } loop)
         {
             context.ReportDiagnostic(Diagnostic.Create(
-                Descriptors.SE2004_UnboundedRetry, loop.KeywordLocation, Properties(context, KindLoop), "This '" + loop.Describe() + "' loop"));
+                Descriptors.SE2004_UnboundedRetry, loop.KeywordLocation, Properties(context, KindLoop, invalidOptions, loop.KeywordLocation), "This '" + loop.Describe() + "' loop"));
         }
     }
 }

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Globalization;
 using Microsoft.CodeAnalysis;
@@ -15,9 +13,8 @@ namespace ServerErrors.Analyzers.Server;
 /// <c>server_errors.retry_after_seconds</c> is invalid.
 /// </summary>
 /// <remarks>
-/// SE0001 is reported once per distinct invalid value, at the first (by file path, then position) SE1003/SE1004
-/// diagnostic whose file is configured with it: that is where the bad value would otherwise silently change the
-/// fix. It is reported from a compilation-end action so that "first" is deterministic.
+/// SE0001 is reported at the first SE1003/SE1004 diagnostic whose file is configured with the bad value: that is
+/// where it would otherwise silently change the fix (see <see cref="InvalidOptionReporter"/>).
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
@@ -52,16 +49,16 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var invalidOptions = new ConcurrentQueue<(Location Location, string Value)>();
+        var invalidOptions = new InvalidOptionReporter();
+        context.RegisterCompilationEndAction(invalidOptions.Report);
         context.RegisterOperationAction(
             c => Analyze(c, types, invalidOptions),
             OperationKind.Invocation,
             OperationKind.ObjectCreation,
             OperationKind.SimpleAssignment);
-        context.RegisterCompilationEndAction(c => ReportInvalidOptions(c, invalidOptions));
     }
 
-    private static void Analyze(OperationAnalysisContext context, WellKnownTypes types, ConcurrentQueue<(Location, string)> invalidOptions)
+    private static void Analyze(OperationAnalysisContext context, WellKnownTypes types, InvalidOptionReporter invalidOptions)
     {
         var operation = context.Operation;
         var status = ResponseStatus.TryGetProducedStatus(operation, types, out var form);
@@ -96,7 +93,7 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
         var location = operation.Syntax.GetLocation();
         if (invalid is not null)
         {
-            invalidOptions.Enqueue((location, invalid));
+            invalidOptions.Add(AnalyzerConfig.RetryAfterSeconds, invalid, DefaultSeconds.ToString(CultureInfo.InvariantCulture), location);
         }
 
         var properties = ImmutableDictionary<string, string?>.Empty
@@ -154,38 +151,5 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
         }
 
         return false;
-    }
-
-    private static void ReportInvalidOptions(CompilationAnalysisContext context, ConcurrentQueue<(Location Location, string Value)> invalidOptions)
-    {
-        if (invalidOptions.IsEmpty)
-        {
-            return;
-        }
-
-        var first = new Dictionary<string, Location>(System.StringComparer.Ordinal);
-        foreach (var (location, value) in invalidOptions)
-        {
-            if (!first.TryGetValue(value, out var current) || IsBefore(location, current))
-            {
-                first[value] = location;
-            }
-        }
-
-        foreach (var pair in first)
-        {
-            context.ReportDiagnostic(Diagnostic.Create(
-                Descriptors.SE0001_InvalidOption,
-                pair.Value,
-                AnalyzerConfig.RetryAfterSeconds,
-                pair.Key,
-                DefaultSeconds.ToString(CultureInfo.InvariantCulture)));
-        }
-    }
-
-    private static bool IsBefore(Location left, Location right)
-    {
-        var byPath = string.CompareOrdinal(left.SourceTree?.FilePath, right.SourceTree?.FilePath);
-        return byPath != 0 ? byPath < 0 : left.SourceSpan.Start < right.SourceSpan.Start;
     }
 }

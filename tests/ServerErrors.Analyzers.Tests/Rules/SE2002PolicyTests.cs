@@ -248,6 +248,22 @@ public class SE2002PolicyTests
         return test.RunAsync();
     }
 
+    [Fact]
+    public Task Option_InvalidScope_ReportsSE0001AndKeepsHttpScope() => new AnalyzerTest<ServerErrors.Analyzers.Client.RetryBackoffAnalyzer>
+    {
+        TestCode = """
+            using Polly;
+
+            public static class Policies
+            {
+                public static Policy Create() => {|SE0001:Policy.Handle<TimeoutException>().Retry(3)|};
+            }
+            """,
+        References = TestReferences.AspNetCore.AddRange(TestReferences.Polly),
+        EditorConfig = "server_errors.SE2002.scope = everything",
+        ExpectedMessages = new() { "Option 'server_errors.SE2002.scope' has the invalid value 'everything'; http is used instead" },
+    }.RunAsync();
+
     // ---- Polly v8 ----
 
     [Fact]

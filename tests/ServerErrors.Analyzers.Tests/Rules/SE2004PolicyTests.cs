@@ -197,7 +197,7 @@ public class SE2004PolicyTests
     }
 
     [Fact]
-    public Task Option_InvalidMaxRetryAttempts_FallsBackToDefault()
+    public Task Option_InvalidMaxRetryAttempts_ReportsSE0001AndFallsBackToDefault()
     {
         var test = Verify.Create(
             """
@@ -205,7 +205,7 @@ public class SE2004PolicyTests
 
             public static class Policies
             {
-                public static Policy Create() => Policy.Handle<HttpRequestException>().[|RetryForever()|];
+                public static Policy Create() => Policy.Handle<HttpRequestException>().{|SE0001:[|RetryForever()|]|};
             }
             """,
             """
@@ -217,6 +217,11 @@ public class SE2004PolicyTests
             }
             """);
         test.EditorConfig = "server_errors.max_retry_attempts = lots";
+        test.ExpectedMessages = new()
+        {
+            "Option 'server_errors.max_retry_attempts' has the invalid value 'lots'; 3 is used instead",
+            "'RetryForever' retries without limit; bound the number of attempts",
+        };
         return test.RunAsync();
     }
 
