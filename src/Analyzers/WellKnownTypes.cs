@@ -9,11 +9,9 @@ internal enum WellKnownType
 {
     // Hosting
     Microsoft_Extensions_Hosting_IHostEnvironment,
-    Microsoft_AspNetCore_Hosting_IWebHostEnvironment,
     Microsoft_AspNetCore_Hosting_IHostingEnvironment,
     Microsoft_AspNetCore_Builder_WebApplication,
     Microsoft_AspNetCore_Builder_WebApplicationBuilder,
-    Microsoft_AspNetCore_Builder_IApplicationBuilder,
 
     // ASP.NET Core responses (several rules)
     Microsoft_AspNetCore_Http_HttpContext,
@@ -54,17 +52,13 @@ internal enum WellKnownType
     Microsoft_AspNetCore_Mvc_Infrastructure_IStatusCodeActionResult,
     Microsoft_AspNetCore_RateLimiting_RateLimiterOptions,
     Microsoft_AspNetCore_Diagnostics_HealthChecks_HealthCheckOptions,
-    Microsoft_Net_Http_Headers_HeaderNames,
 
     // Retry policies: Polly v7, Polly v8, Microsoft.Extensions.Http.Resilience (SE2001-SE2004)
     Polly_RetrySyntax,
     Polly_AsyncRetrySyntax,
     Polly_RetryTResultSyntax,
     Polly_AsyncRetryTResultSyntax,
-    Polly_PolicyBuilder,
-    Polly_PolicyBuilder__1,
     Polly_Retry_RetryStrategyOptions__1,
-    Polly_PredicateBuilder__1,
     Polly_Extensions_Http_HttpPolicyExtensions,
     Microsoft_Extensions_Http_Resilience_HttpRetryStrategyOptions,
 
