@@ -34,7 +34,7 @@ public sealed class RetryAfterIgnoredAnalyzer : DiagnosticAnalyzer
     {
         if (WellKnownTypes.Get(context.Compilation).Get(WellKnownType.System_Net_Http_HttpClient) is not null)
         {
-            context.RegisterOperationAction(AnalyzeLoop, OperationKind.Loop);
+            context.RegisterSyntaxNodeAction(AnalyzeLoop, RetryLoopShape.LoopSyntaxKinds);
         }
 
         var libraries = RetryLibraries.Get(context.Compilation);
@@ -125,9 +125,9 @@ public sealed class RetryAfterIgnoredAnalyzer : DiagnosticAnalyzer
         return 0;
     }
 
-    private static void AnalyzeLoop(OperationAnalysisContext context)
+    private static void AnalyzeLoop(SyntaxNodeAnalysisContext context)
     {
-        if (RetryLoopShape.TryCreate((ILoopOperation)context.Operation) is { NamedComeBackLater: not 0, ReadsRetryAfter: false } loop)
+        if (RetryLoopShape.TryCreate(context) is { NamedComeBackLater: not 0, ReadsRetryAfter: false } loop)
         {
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.SE2003_RetryIgnoresRetryAfter, loop.KeywordLocation, LoopProperties, RetryCondition.Describe(loop.NamedComeBackLater)));

@@ -44,7 +44,7 @@ public sealed class RetryBackoffAnalyzer : DiagnosticAnalyzer
     {
         if (WellKnownTypes.Get(context.Compilation).Get(WellKnownType.System_Net_Http_HttpClient) is not null)
         {
-            context.RegisterOperationAction(AnalyzeLoop, OperationKind.Loop);
+            context.RegisterSyntaxNodeAction(AnalyzeLoop, RetryLoopShape.LoopSyntaxKinds);
         }
 
         var libraries = RetryLibraries.Get(context.Compilation);
@@ -85,8 +85,10 @@ public sealed class RetryBackoffAnalyzer : DiagnosticAnalyzer
     }
 
     private static void Report(OperationAnalysisContext context, Location location, string kind, string what)
-        => context.ReportDiagnostic(Diagnostic.Create(
-            Descriptors.SE2002_RetryWithoutBackoff, location, ImmutableDictionary<string, string?>.Empty.Add(KindKey, kind), what));
+        => context.ReportDiagnostic(Create(location, kind, what));
+
+    private static Diagnostic Create(Location location, string kind, string what)
+        => Diagnostic.Create(Descriptors.SE2002_RetryWithoutBackoff, location, ImmutableDictionary<string, string?>.Empty.Add(KindKey, kind), what);
 
     private static void AnalyzeV7(OperationAnalysisContext context, RetryLibraries libraries, InvalidOptionReporter invalidOptions)
     {
@@ -246,15 +248,15 @@ public sealed class RetryBackoffAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
-    private static void AnalyzeLoop(OperationAnalysisContext context)
+    private static void AnalyzeLoop(SyntaxNodeAnalysisContext context)
     {
-        if (RetryLoopShape.TryCreate((ILoopOperation)context.Operation) is not { } loop || loop.Growth is not (DelayGrowth.None or DelayGrowth.Constant))
+        if (RetryLoopShape.TryCreate(context) is not { } loop || loop.Growth is not (DelayGrowth.None or DelayGrowth.Constant))
         {
             return;
         }
 
-        Report(context, loop.KeywordLocation, KindLoop, loop.Growth == DelayGrowth.None
+        context.ReportDiagnostic(Create(loop.KeywordLocation, KindLoop, loop.Growth == DelayGrowth.None
             ? "loop does not wait between attempts"
-            : "loop waits the same time before every attempt");
+            : "loop waits the same time before every attempt"));
     }
 }

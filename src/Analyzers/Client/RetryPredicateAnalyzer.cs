@@ -48,7 +48,7 @@ public sealed class RetryPredicateAnalyzer : DiagnosticAnalyzer
     {
         if (WellKnownTypes.Get(context.Compilation).Get(WellKnownType.System_Net_Http_HttpClient) is not null)
         {
-            context.RegisterOperationAction(AnalyzeLoop, OperationKind.Loop);
+            context.RegisterSyntaxNodeAction(AnalyzeLoop, RetryLoopShape.LoopSyntaxKinds);
         }
 
         var libraries = RetryLibraries.Get(context.Compilation);
@@ -163,9 +163,9 @@ public sealed class RetryPredicateAnalyzer : DiagnosticAnalyzer
             $"'{RetryPolicies.Text(shown)}' is true for {RetryCondition.Describe(facts.AdmittedClientError)}"));
     }
 
-    private static void AnalyzeLoop(OperationAnalysisContext context)
+    private static void AnalyzeLoop(SyntaxNodeAnalysisContext context)
     {
-        if (RetryLoopShape.TryCreate((ILoopOperation)context.Operation) is not { AdmittedClientError: not 0 } loop)
+        if (RetryLoopShape.TryCreate(context) is not { AdmittedClientError: not 0 } loop)
         {
             return;
         }

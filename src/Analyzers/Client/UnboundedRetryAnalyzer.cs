@@ -20,9 +20,9 @@ public sealed class UnboundedRetryAnalyzer : DiagnosticAnalyzer
 
     internal const int DefaultMaxRetryAttempts = 3;
 
-    private static ImmutableDictionary<string, string?> Properties(OperationAnalysisContext context, string kind, InvalidOptionReporter invalidOptions, Location location)
+    private static ImmutableDictionary<string, string?> Properties(AnalyzerOptions options, string kind, InvalidOptionReporter invalidOptions, Location location)
     {
-        var count = AnalyzerConfig.GetPositiveInt(context.Options, context.Operation.Syntax.SyntaxTree, AnalyzerConfig.MaxRetryAttempts, DefaultMaxRetryAttempts, out var invalid);
+        var count = AnalyzerConfig.GetPositiveInt(options, location.SourceTree!, AnalyzerConfig.MaxRetryAttempts, DefaultMaxRetryAttempts, out var invalid);
         if (invalid is not null)
         {
             invalidOptions.Add(AnalyzerConfig.MaxRetryAttempts, invalid, DefaultMaxRetryAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture), location);
@@ -56,7 +56,7 @@ public sealed class UnboundedRetryAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationEndAction(invalidOptions.Report);
         if (hasHttpClient)
         {
-            context.RegisterOperationAction(c => AnalyzeLoop(c, invalidOptions), OperationKind.Loop);
+            context.RegisterSyntaxNodeAction(c => AnalyzeLoop(c, invalidOptions), RetryLoopShape.LoopSyntaxKinds);
         }
 
         if (libraries?.HasV7 == true)
@@ -81,7 +81,7 @@ public sealed class UnboundedRetryAnalyzer : DiagnosticAnalyzer
 
         var location = RetryPolicies.NameToEnd(invocation);
         context.ReportDiagnostic(Diagnostic.Create(
-            Descriptors.SE2004_UnboundedRetry, location, Properties(context, KindForever, invalidOptions, location), "'" + name + "'"));
+            Descriptors.SE2004_UnboundedRetry, location, Properties(context.Options, KindForever, invalidOptions, location), "'" + name + "'"));
     }
 
     private static void AnalyzeAssignment(OperationAnalysisContext context, RetryLibraries libraries, InvalidOptionReporter invalidOptions)
@@ -93,16 +93,16 @@ public sealed class UnboundedRetryAnalyzer : DiagnosticAnalyzer
         {
             var location = assignment.Syntax.GetLocation();
             context.ReportDiagnostic(Diagnostic.Create(
-                Descriptors.SE2004_UnboundedRetry, location, Properties(context, KindMaxRetryAttempts, invalidOptions, location), "'MaxRetryAttempts = int.MaxValue'"));
+                Descriptors.SE2004_UnboundedRetry, location, Properties(context.Options, KindMaxRetryAttempts, invalidOptions, location), "'MaxRetryAttempts = int.MaxValue'"));
         }
     }
 
-    private static void AnalyzeLoop(OperationAnalysisContext context, InvalidOptionReporter invalidOptions)
+    private static void AnalyzeLoop(SyntaxNodeAnalysisContext context, InvalidOptionReporter invalidOptions)
     {
-        if (RetryLoopShape.TryCreate((ILoopOperation)context.Operation) is { Bounded: false } loop)
+        if (RetryLoopShape.TryCreate(context) is { Bounded: false } loop)
         {
             context.ReportDiagnostic(Diagnostic.Create(
-                Descriptors.SE2004_UnboundedRetry, loop.KeywordLocation, Properties(context, KindLoop, invalidOptions, loop.KeywordLocation), "This '" + loop.Describe() + "' loop"));
+                Descriptors.SE2004_UnboundedRetry, loop.KeywordLocation, Properties(context.Options, KindLoop, invalidOptions, loop.KeywordLocation), "This '" + loop.Describe() + "' loop"));
         }
     }
 }

@@ -1,6 +1,9 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace ServerErrors.Analyzers.Flow;
@@ -120,6 +123,19 @@ internal sealed class RetryLoopShape
         public RetryLoopShape? Value { get; }
     }
 
+    /// <summary>The loop statements a retry can be written with.</summary>
+    public static readonly ImmutableArray<SyntaxKind> LoopSyntaxKinds = ImmutableArray.Create(SyntaxKind.ForStatement, SyntaxKind.WhileStatement, SyntaxKind.DoStatement);
+
+    /// <summary>
+    /// The retry shape of the loop statement of a syntax-node action, or null. Loops are analyzed from syntax
+    /// actions rather than operation actions so that a compilation pays for binding only the loops that call a
+    /// send method by name: every app references HttpClient, few loop over it.
+    /// </summary>
+    public static RetryLoopShape? TryCreate(SyntaxNodeAnalysisContext context)
+        => MightSend(context.Node) && context.SemanticModel.GetOperation(context.Node, context.CancellationToken) is ILoopOperation loop
+            ? TryCreate(loop)
+            : null;
+
     /// <summary>The retry shape of <paramref name="loop"/>, or null when it is not provably a retry of one HTTP request.</summary>
     public static RetryLoopShape? TryCreate(ILoopOperation loop)
         => Cache.GetValue(loop, static l => new StrongBox(Create(l))).Value;
@@ -163,13 +179,40 @@ internal sealed class RetryLoopShape
     public static bool ThrowsOnFailure(IMethodSymbol method)
         => method.Name is "GetStringAsync" or "GetByteArrayAsync" or "GetStreamAsync" or "GetFromJsonAsync" or "DeleteFromJsonAsync" or "GetFromJsonAsAsyncEnumerable";
 
+    private static bool IsSendName(string name)
+        => name is "Send" or "SendAsync" or "GetAsync" or "PostAsync" or "PutAsync" or "PatchAsync" or "DeleteAsync"
+            or "GetStringAsync" or "GetByteArrayAsync" or "GetStreamAsync"
+            or "GetFromJsonAsync" or "PostAsJsonAsync" or "PutAsJsonAsync" or "PatchAsJsonAsync" or "DeleteFromJsonAsync";
+
+    /// <summary>Syntax-only pre-check: the loop calls a method named like an HttpClient send method.</summary>
+    private static bool MightSend(SyntaxNode loop)
+    {
+        foreach (var node in loop.DescendantNodes())
+        {
+            if (node is InvocationExpressionSyntax invocation)
+            {
+                var name = invocation.Expression switch
+                {
+                    MemberAccessExpressionSyntax access => access.Name,
+                    MemberBindingExpressionSyntax binding => binding.Name,
+                    SimpleNameSyntax simple => simple,
+                    _ => null,
+                };
+                if (name is not null && IsSendName(name.Identifier.ValueText))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>An <c>HttpClient</c> (or <c>HttpMessageInvoker</c>, or System.Net.Http.Json extension) call that sends a request.</summary>
     public static bool IsSend(IInvocationOperation invocation)
     {
         var method = invocation.TargetMethod;
-        if (method.Name is not ("Send" or "SendAsync" or "GetAsync" or "PostAsync" or "PutAsync" or "PatchAsync" or "DeleteAsync"
-            or "GetStringAsync" or "GetByteArrayAsync" or "GetStreamAsync"
-            or "GetFromJsonAsync" or "PostAsJsonAsync" or "PutAsJsonAsync" or "PatchAsJsonAsync" or "DeleteFromJsonAsync"))
+        if (!IsSendName(method.Name))
         {
             return false;
         }
