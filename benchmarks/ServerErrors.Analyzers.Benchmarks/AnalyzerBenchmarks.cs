@@ -19,12 +19,12 @@ namespace ServerErrors.Analyzers.Benchmarks;
 [MemoryDiagnoser]
 public class AnalyzerBenchmarks
 {
-    private static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers = typeof(Server.DetailedErrorsOutsideDevelopmentAnalyzer).Assembly.GetTypes()
+    internal static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers = typeof(Server.DetailedErrorsOutsideDevelopmentAnalyzer).Assembly.GetTypes()
         .Where(t => typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && !t.IsAbstract && t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is not null)
         .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
         .ToImmutableArray();
 
-    private CSharpCompilation _web = null!;
+    internal CSharpCompilation WebCompilation = null!;
     private CSharpCompilation _console = null!;
 
     [Params(200)]
@@ -38,19 +38,19 @@ public class AnalyzerBenchmarks
             .Add(MetadataReference.CreateFromFile(typeof(Polly.Policy).Assembly.Location))
             .Add(MetadataReference.CreateFromFile(typeof(Polly.ResiliencePipeline).Assembly.Location));
 
-        _web = Create("Web", aspNetCore, WebSource);
+        WebCompilation = Create("Web", aspNetCore, WebSource);
         _console = Create("Console", netCore, ConsoleSource);
-        Console.WriteLine($"{Analyzers.Length} analyzers; web diagnostics: {RunAnalyzers(_web).Length}");
+        Console.WriteLine($"{Analyzers.Length} analyzers; web diagnostics: {RunAnalyzers(WebCompilation).Length}");
     }
 
     [Benchmark(Baseline = true, Description = "web: compiler diagnostics only")]
-    public int WebCompilerOnly() => _web.Clone().GetDiagnostics().Length;
+    public int WebCompilerOnly() => WebCompilation.Clone().GetDiagnostics().Length;
 
     [Benchmark(Description = "web: empty IOperation analyzer (driver floor)")]
-    public int WebEmptyAnalyzer() => RunAnalyzers(_web, ImmutableArray.Create<DiagnosticAnalyzer>(new EmptyOperationAnalyzer())).Length;
+    public int WebEmptyAnalyzer() => RunAnalyzers(WebCompilation, ImmutableArray.Create<DiagnosticAnalyzer>(new EmptyOperationAnalyzer())).Length;
 
     [Benchmark(Description = "web: all ServerErrors analyzers")]
-    public int WebAnalyzers() => RunAnalyzers(_web).Length;
+    public int WebAnalyzers() => RunAnalyzers(WebCompilation).Length;
 
     [Benchmark(Description = "console app: compiler diagnostics only")]
     public int ConsoleCompilerOnly() => _console.Clone().GetDiagnostics().Length;
@@ -58,7 +58,7 @@ public class AnalyzerBenchmarks
     [Benchmark(Description = "console app: all ServerErrors analyzers")]
     public int ConsoleAnalyzers() => RunAnalyzers(_console).Length;
 
-    private static ImmutableArray<Diagnostic> RunAnalyzers(CSharpCompilation compilation, ImmutableArray<DiagnosticAnalyzer>? analyzers = null)
+    internal static ImmutableArray<Diagnostic> RunAnalyzers(CSharpCompilation compilation, ImmutableArray<DiagnosticAnalyzer>? analyzers = null)
         // A fresh compilation each time, so no per-compilation cache carries over between iterations.
         => compilation.Clone()
             .WithAnalyzers(analyzers ?? Analyzers, new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null, concurrentAnalysis: true, logAnalyzerExecutionTime: false))
@@ -167,6 +167,29 @@ public class AnalyzerBenchmarks
 
         return builder.ToImmutable();
     }
+}
+
+/// <summary>Each analyzer alone over the web project, to see where the time and allocations go.</summary>
+[MemoryDiagnoser]
+public class PerAnalyzerBenchmarks
+{
+    private readonly AnalyzerBenchmarks _setup = new() { Files = 200 };
+    private ImmutableArray<DiagnosticAnalyzer> _analyzer;
+
+    public static IEnumerable<string> AnalyzerNames => AnalyzerBenchmarks.Analyzers.Select(a => a.GetType().Name);
+
+    [ParamsSource(nameof(AnalyzerNames))]
+    public string Analyzer { get; set; } = string.Empty;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _setup.Setup();
+        _analyzer = AnalyzerBenchmarks.Analyzers.Where(a => a.GetType().Name == Analyzer).ToImmutableArray();
+    }
+
+    [Benchmark]
+    public int Web() => AnalyzerBenchmarks.RunAnalyzers(_setup.WebCompilation, _analyzer).Length;
 }
 
 /// <summary>
