@@ -24,7 +24,15 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
     internal const string LoopExitKey = "SE2001.LoopExitOnClientError";
     internal const string LoopFilterKey = "SE2001.LoopFilterHttpRequestException";
 
-    private const string ClientErrorPattern = "is >= 400 and < 500 and not 408 and not 429";
+    /// <summary>"Is a non-transient 4xx": a C# 9 pattern where the language allows it, comparisons before that.</summary>
+    private static string ClientErrorCondition(string status, SyntaxTree tree)
+        => ((CSharpParseOptions)tree.Options).LanguageVersion >= LanguageVersion.CSharp9
+            ? $"{status} is >= 400 and < 500 and not 408 and not 429"
+            : $"{status} >= 400 && {status} < 500 && {status} != 408 && {status} != 429";
+
+    /// <summary><c>HttpRequestException.StatusCode</c> exists from .NET 5: the filter fixes need it.</summary>
+    private static bool HasStatusCode(Compilation compilation)
+        => compilation.GetTypeByMetadataName("System.Net.Http.HttpRequestException")?.GetMembers("StatusCode").Length > 0;
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.SE2001_RetriesClientErrors.Id);
 
@@ -51,7 +59,7 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
         {
             if (await RetryLoopFix.CreateAsync(context.Document, diagnostic, context.CancellationToken).ConfigureAwait(false) is { Shape.AdmittedClientError: not 0 } loop)
             {
-                if (kind == RetryPredicateAnalyzer.KindLoopCatch && loop.Shape.AdmittingCatch?.Syntax is CatchClauseSyntax clause)
+                if (kind == RetryPredicateAnalyzer.KindLoopCatch && loop.Shape.AdmittingCatch?.Syntax is CatchClauseSyntax clause && HasStatusCode(model.Compilation))
                 {
                     context.RegisterCodeFix(
                         CodeAction.Create("Do not retry HttpRequestException for 4xx client errors", c => FilterCatchAsync(loop, clause, c), LoopFilterKey),
@@ -70,7 +78,7 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
 
         if (kind == RetryPredicateAnalyzer.KindEnsureSuccess)
         {
-            if (node.FirstAncestorOrSelf<InvocationExpressionSyntax>() is { } handle)
+            if (node.FirstAncestorOrSelf<InvocationExpressionSyntax>() is { } handle && HasStatusCode(model.Compilation))
             {
                 var filter = SyntaxFactory.ParseExpression(
                     "e => e.StatusCode is null || (int)e.StatusCode >= 500 || e.StatusCode == HttpStatusCode.RequestTimeout || (int)e.StatusCode == 429");
@@ -273,7 +281,7 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
     {
         var response = loop.Shape.Response!.Name;
         var exit = Exit(loop, anchor)!;
-        var statement = RetryLoopFix.Statement($"if ((int){response}.StatusCode {ClientErrorPattern})\n{{\n{exit}\n}}");
+        var statement = RetryLoopFix.Statement($"if ({ClientErrorCondition($"(int){response}.StatusCode", anchor.SyntaxTree)})\n{{\n{exit}\n}}");
         var editor = await loop.EditorAsync(cancellationToken).ConfigureAwait(false);
         if (anchor is UsingStatementSyntax { Statement: BlockSyntax body })
         {
@@ -312,7 +320,7 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
         else
         {
             var name = loop.FreeName("e");
-            var rethrow = SyntaxFactory.ParseStatement("try { } " + $"catch (HttpRequestException {name}) when ((int?){name}.StatusCode {ClientErrorPattern})\n{{\nthrow;\n}}") is TryStatementSyntax parsed
+            var rethrow = SyntaxFactory.ParseStatement("try { } " + $"catch (HttpRequestException {name}) when ({ClientErrorCondition($"(int?){name}.StatusCode", clause.SyntaxTree)})\n{{\nthrow;\n}}") is TryStatementSyntax parsed
                 ? parsed.Catches[0].WithAdditionalAnnotations(Formatter.Annotation)
                 : null;
             if (rethrow is null)

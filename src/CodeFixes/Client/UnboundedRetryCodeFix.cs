@@ -148,6 +148,26 @@ public sealed class UnboundedRetryCodeFix : CodeFixProvider
         return await loop.FinishAsync(editor, new[] { ("System.Net.Http", "HttpRequestException") }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary><c>HttpRequestException(string, Exception, HttpStatusCode?)</c> exists from .NET 5.</summary>
+    private static bool HasStatusCodeConstructor(Compilation compilation)
+    {
+        var type = compilation.GetTypeByMetadataName("System.Net.Http.HttpRequestException");
+        if (type is null)
+        {
+            return false;
+        }
+
+        foreach (var constructor in type.InstanceConstructors)
+        {
+            if (constructor.Parameters.Length == 3)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static StatementSyntax GiveUp(RetryLoopFix loop, int position, string attempt, string count)
     {
         string giveUp;
@@ -155,7 +175,9 @@ public sealed class UnboundedRetryCodeFix : CodeFixProvider
         {
             giveUp = loop.ReturnsResponse
                 ? $"return {response.Name};"
-                : $"throw new HttpRequestException($\"The request failed after {{{attempt}}} attempts.\", null, {response.Name}.StatusCode);";
+                : HasStatusCodeConstructor(loop.Model.Compilation)
+                    ? $"throw new HttpRequestException($\"The request failed after {{{attempt}}} attempts.\", null, {response.Name}.StatusCode);"
+                    : $"throw new HttpRequestException($\"The request failed after {{{attempt}}} attempts with status {{(int){response.Name}.StatusCode}}.\");";
         }
         else
         {

@@ -13,6 +13,64 @@ public class SE2001LoopTests
     public Task NotARetry_Silent(string source) => Verify.VerifyAnalyzerAsync(source);
 
     [Fact]
+    public Task BeforeCSharp9_ExitUsesComparisons()
+    {
+        var test = Verify.Create(
+            """
+            public class Api
+            {
+                public async Task<HttpResponseMessage> Get(HttpClient client, string url)
+                {
+                    HttpResponseMessage response = null;
+                    [|for|] (var attempt = 0; attempt < 3; attempt++)
+                    {
+                        response = await client.GetAsync(url);
+                        if (response.IsSuccessStatusCode)
+                        {
+                            return response;
+                        }
+
+                        await Task.Delay(TimeSpan.FromSeconds(Math.Pow(2, attempt)));
+                    }
+
+                    return response;
+                }
+            }
+            """,
+            """
+            public class Api
+            {
+                public async Task<HttpResponseMessage> Get(HttpClient client, string url)
+                {
+                    HttpResponseMessage response = null;
+                    for (var attempt = 0; attempt < 3; attempt++)
+                    {
+                        response = await client.GetAsync(url);
+                        if ((int)response.StatusCode >= 400 && (int)response.StatusCode < 500 && (int)response.StatusCode != 408 && (int)response.StatusCode != 429)
+                        {
+                            return response;
+                        }
+
+                        if (response.IsSuccessStatusCode)
+                        {
+                            return response;
+                        }
+
+                        await Task.Delay(TimeSpan.FromSeconds(Math.Pow(2, attempt)));
+                    }
+
+                    return response;
+                }
+            }
+            """);
+        test.LanguageVersion = Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp8;
+        test.WebImplicitUsings = false;
+        test.TestCode = "using System;\nusing System.Net.Http;\nusing System.Threading.Tasks;\n\n" + test.TestCode;
+        test.FixedCode = "using System;\nusing System.Net.Http;\nusing System.Threading.Tasks;\n\n" + test.FixedCode;
+        return test.RunAsync();
+    }
+
+    [Fact]
     public Task IsSuccessStatusCode_ReturnsResponse()
     {
         var test = Verify.Create(
