@@ -82,7 +82,7 @@ internal sealed class ExceptionTaint
     /// </summary>
     public static bool IsStructural(IOperation operation, INamedTypeSymbol? exception, WellKnownTypes types)
     {
-        operation = Unwrap(operation);
+        operation = OperationTree.WithoutConversions(operation);
         return operation switch
         {
             IAnonymousObjectCreationOperation => true,
@@ -101,10 +101,10 @@ internal sealed class ExceptionTaint
     /// </summary>
     public static bool IsStackTraceOrException(IOperation leaf, INamedTypeSymbol? exception)
     {
-        leaf = Unwrap(leaf);
+        leaf = OperationTree.WithoutConversions(leaf);
         if (leaf is IConditionalAccessOperation conditionalAccess)
         {
-            leaf = Unwrap(conditionalAccess.WhenNotNull);
+            leaf = OperationTree.WithoutConversions(conditionalAccess.WhenNotNull);
         }
 
         if (IsException(leaf.Type, exception) && leaf is not IObjectCreationOperation)
@@ -121,7 +121,7 @@ internal sealed class ExceptionTaint
     {
         for (var current = (IOperation?)source; current is not null;)
         {
-            current = Unwrap(current);
+            current = OperationTree.WithoutConversions(current);
             if (current is IConditionalAccessInstanceOperation instance)
             {
                 current = ConditionalAccessReceiver(instance);
@@ -193,24 +193,6 @@ internal sealed class ExceptionTaint
         }
 
         return builder.ToString();
-    }
-
-    private static IOperation Unwrap(IOperation operation)
-    {
-        while (true)
-        {
-            switch (operation)
-            {
-                case IConversionOperation conversion:
-                    operation = conversion.Operand;
-                    continue;
-                case IParenthesizedOperation parenthesized:
-                    operation = parenthesized.Operand;
-                    continue;
-                default:
-                    return operation;
-            }
-        }
     }
 
     private IOperation? Source(IOperation? operation)
@@ -436,14 +418,14 @@ internal sealed class ExceptionTaint
             var value = argument.Value;
 
             // An exception handed to a constructor leaks only if the constructor reads it (checked when it is ours).
-            if (IsException(Unwrap(value).Type, _exception) && !fromSource)
+            if (IsException(OperationTree.WithoutConversions(value).Type, _exception) && !fromSource)
             {
                 continue;
             }
 
             if (Source(value) is { } argumentSource)
             {
-                if (IsException(Unwrap(value).Type, _exception))
+                if (IsException(OperationTree.WithoutConversions(value).Type, _exception))
                 {
                     return HelperSource(creation.Constructor!, creation.Arguments);
                 }

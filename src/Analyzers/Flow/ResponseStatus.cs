@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis.Operations;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 
 namespace ServerErrors.Analyzers.Flow;
@@ -28,22 +29,16 @@ internal enum ResponseStatusForm
 internal static class ResponseStatus
 {
     /// <summary>The constant status <paramref name="operation"/> produces, or null; <paramref name="form"/> tells how.</summary>
-    public static int? TryGetProducedStatus(IOperation operation, WellKnownTypes types, out ResponseStatusForm form)
+    public static int? TryGetProducedStatus(IOperation operation, WellKnownTypes types, Compilation compilation, CancellationToken cancellationToken, out ResponseStatusForm form)
     {
         form = ResponseStatusForm.None;
         switch (operation)
         {
             case IInvocationOperation invocation:
-                if (IsResultFactory(invocation.TargetMethod.ContainingType, types) && StatusArgument(invocation.Arguments) is { } status)
-                {
-                    form = ResponseStatusForm.Result;
-                    return status;
-                }
-
-                return null;
+                return Produced(OfResultCall(invocation, types), ref form);
 
             case IObjectCreationOperation creation:
-                return FromCreation(creation, types, ref form);
+                return Produced(OfResultCreation(creation, types, compilation, cancellationToken), ref form);
 
             case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation target } assignment
                 when target.Property.Name is "StatusCode" or "RejectionStatusCode":
@@ -67,8 +62,11 @@ internal static class ResponseStatus
                 {
                     form = ResponseStatusForm.ResponseStatusCode;
                 }
-                else if (types.IsA(owner, WellKnownType.Microsoft_AspNetCore_Mvc_Infrastructure_IStatusCodeActionResult))
+                else if (types.IsA(owner, WellKnownType.Microsoft_AspNetCore_Mvc_Infrastructure_IStatusCodeActionResult)
+                    && target.Instance is not IInstanceReferenceOperation)
                 {
+                    // A result type setting its own status (`StatusCode = 503;` in its constructor) defines a result;
+                    // the response is where it is created, and that creation is what gets reported.
                     // `result.StatusCode = 503;` on an ObjectResult/JsonResult/ContentResult.
                     form = ResponseStatusForm.Result;
                 }
@@ -90,7 +88,45 @@ internal static class ResponseStatus
         }
     }
 
-    private static int? FromCreation(IObjectCreationOperation creation, WellKnownTypes types, ref ResponseStatusForm form)
+    private static int? Produced(int? status, ref ResponseStatusForm form)
+    {
+        if (status is not null)
+        {
+            form = ResponseStatusForm.Result;
+        }
+
+        return status;
+    }
+
+    // ---- Results: the status a result carries (SE1001, SE1003, SE1004) ----
+
+    /// <summary>
+    /// The constant status of the result an MVC/Razor Pages helper or a <c>Results</c>/<c>TypedResults</c> factory
+    /// returns: its <c>statusCode</c> argument, else the framework's default (<c>Problem</c> → 500 or the Status of its
+    /// ProblemDetails, <c>InternalServerError</c> → 500). Null for other calls and computed statuses.
+    /// </summary>
+    public static int? OfResultCall(IInvocationOperation invocation, WellKnownTypes types)
+    {
+        var method = invocation.TargetMethod;
+        if (!IsResultFactory(method.ContainingType, types))
+        {
+            return null;
+        }
+
+        return method.Name switch
+        {
+            "Problem" => ProblemStatus(invocation),
+            "InternalServerError" => 500,
+            _ => invocation.ArgumentFor("statusCode") is { ArgumentKind: not ArgumentKind.DefaultValue } status ? StatusCode.TryGetConstant(status.Value) : null,
+        };
+    }
+
+    /// <summary>
+    /// The constant status of a created action result: a <c>StatusCode</c> initializer, else the <c>statusCode</c>
+    /// argument (<c>new StatusCodeResult(503)</c>), else the status a result type of this compilation sets in its
+    /// constructor, else the Status of the ProblemDetails an <c>ObjectResult</c> wraps.
+    /// </summary>
+    public static int? OfResultCreation(IObjectCreationOperation creation, WellKnownTypes types, Compilation compilation, CancellationToken cancellationToken)
     {
         var type = creation.Type;
         if (!types.IsA(type, WellKnownType.Microsoft_AspNetCore_Mvc_Infrastructure_IStatusCodeActionResult))
@@ -98,22 +134,154 @@ internal static class ResponseStatus
             return null;
         }
 
-        // `new StatusCodeResult(503)`, `new ObjectResult(x) { StatusCode = 503 }`: the initializer wins.
-        int? status = StatusArgument(creation.Arguments);
         if (creation.Initializer is { } initializer)
         {
+            var assigned = false;
+            int? fromInitializer = null;
             foreach (var member in initializer.Initializers)
             {
                 if (member is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "StatusCode" } } assignment)
                 {
-                    status = StatusCode.TryGetConstant(assignment.Value);
+                    fromInitializer = StatusCode.TryGetConstant(assignment.Value);
+                    assigned = true;
+                }
+            }
+
+            if (assigned)
+            {
+                return fromInitializer;
+            }
+        }
+
+        foreach (var argument in creation.Arguments)
+        {
+            if (argument.Parameter?.Name == "statusCode")
+            {
+                return StatusCode.TryGetConstant(argument.Value);
+            }
+        }
+
+        if (creation.Constructor is { } constructor && ConstructorStatus(compilation, constructor, types, cancellationToken) is { } fromConstructor)
+        {
+            return fromConstructor;
+        }
+
+        // `new ObjectResult(problemDetails)` takes the Status of the ProblemDetails.
+        if (SymbolEqualityComparer.Default.Equals(type, types.Get(WellKnownType.Microsoft_AspNetCore_Mvc_ObjectResult))
+            && creation.Arguments.Length == 1
+            && ProblemDetailsStatus(creation.Arguments[0].Value, out var problemStatus))
+        {
+            return problemStatus;
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The Status a ProblemDetails value carries: true with the constant (or null when unset); false when it is
+    /// computed or the value is not built here.
+    /// </summary>
+    public static bool ProblemDetailsStatus(IOperation value, out int? status)
+    {
+        status = null;
+        value = value.WithoutConversions();
+        if (value is ILocalReferenceOperation local && SingleInitializer(local) is { } initializer)
+        {
+            value = initializer.WithoutConversions();
+        }
+
+        if (value is not IObjectCreationOperation creation)
+        {
+            return false;
+        }
+
+        return creation.Initializer is null || InitializerStatus(creation.Initializer, out status);
+    }
+
+    /// <summary>The Status a ProblemDetails initializer assigns: true with the constant (or null when unset); false when computed.</summary>
+    public static bool InitializerStatus(IObjectOrCollectionInitializerOperation initializer, out int? status)
+    {
+        status = null;
+        foreach (var element in initializer.Initializers)
+        {
+            if (element is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "Status" } } assignment)
+            {
+                var value = assignment.Value.WithoutConversions();
+                if (value.ConstantValue is { HasValue: true, Value: null })
+                {
+                    status = null;
+                    continue;
+                }
+
+                status = StatusCode.TryGetConstant(value);
+                if (status is null)
+                {
+                    return false;
                 }
             }
         }
 
-        if (status is not null)
+        return true;
+    }
+
+    private static int? ProblemStatus(IInvocationOperation invocation)
+    {
+        // Problem(detail, instance, statusCode, title, type[, extensions]): 500 unless another status is given.
+        if (invocation.ArgumentFor("statusCode") is { ArgumentKind: not ArgumentKind.DefaultValue } statusArgument)
         {
-            form = ResponseStatusForm.Result;
+            var value = statusArgument.Value.WithoutConversions();
+            return value.ConstantValue is { HasValue: true, Value: null } ? 500 : StatusCode.TryGetConstant(value);
+        }
+
+        // Problem(ProblemDetails): its Status, 500 when unset.
+        if (invocation.ArgumentFor("problemDetails") is { } problemArgument)
+        {
+            return ProblemDetailsStatus(problemArgument.Value, out var status) ? status ?? 500 : null;
+        }
+
+        return 500;
+    }
+
+    /// <summary>The initializer of a local that is never assigned again (nor its Status), or null.</summary>
+    private static IOperation? SingleInitializer(ILocalReferenceOperation reference)
+    {
+        IOperation? initializer = null;
+        foreach (var descendant in reference.Root().Descendants())
+        {
+            switch (descendant)
+            {
+                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, reference.Local):
+                    initializer = declarator.Initializer?.Value;
+                    break;
+                case IAssignmentOperation assignment when ExceptionTaint.IsRootedAt(assignment.Target, reference.Local)
+                    && (assignment.Target is ILocalReferenceOperation || assignment.Target is IPropertyReferenceOperation { Property.Name: "Status" }):
+                    return null;
+            }
+        }
+
+        return initializer;
+    }
+
+    /// <summary>`class InternalErrorResult : ObjectResult { public InternalErrorResult(object v) : base(v) { StatusCode = 500; } }`.</summary>
+    private static int? ConstructorStatus(Compilation compilation, IMethodSymbol constructor, WellKnownTypes types, CancellationToken cancellationToken)
+    {
+        if (constructor.DeclaringSyntaxReferences.Length == 0 || ExceptionTaint.GetBody(compilation, constructor, cancellationToken) is not { } body)
+        {
+            return null;
+        }
+
+        int? status = null;
+        foreach (var descendant in body.Descendants())
+        {
+            if (descendant is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "StatusCode" } target } assignment
+                && types.IsA(target.Property.ContainingType, WellKnownType.Microsoft_AspNetCore_Mvc_Infrastructure_IStatusCodeActionResult))
+            {
+                status = StatusCode.TryGetConstant(assignment.Value);
+                if (status is null)
+                {
+                    return null;
+                }
+            }
         }
 
         return status;
@@ -130,19 +298,6 @@ internal static class ResponseStatus
             || SymbolEqualityComparer.Default.Equals(type, types.Get(WellKnownType.Microsoft_AspNetCore_Http_TypedResults))
             || SymbolEqualityComparer.Default.Equals(type, types.Get(WellKnownType.Microsoft_AspNetCore_Mvc_ControllerBase))
             || SymbolEqualityComparer.Default.Equals(type, types.Get(WellKnownType.Microsoft_AspNetCore_Mvc_RazorPages_PageModel));
-    }
-
-    private static int? StatusArgument(System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments)
-    {
-        foreach (var argument in arguments)
-        {
-            if (argument.Parameter?.Name == "statusCode")
-            {
-                return StatusCode.TryGetConstant(argument.Value);
-            }
-        }
-
-        return null;
     }
 
     // ---- Direct writes (SE1001): the status on the path to Response.WriteAsync & co. ----

@@ -142,18 +142,14 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
                     // StatusCode(int statusCode, object? value)
                     if (invocation.Arguments.Length == 2 && method.Parameters.Length == 2)
                     {
-                        var status = StatusCode.TryGetConstant(ArgumentFor(invocation, "statusCode")?.Value);
-                        ReportPayload(context, invocation, status);
+                        ReportPayload(context, invocation, ResponseStatus.OfResultCall(invocation, _types));
                     }
 
                     break;
 
                 case "Problem" when Is(type, ControllerBase) || Is(type, Results) || Is(type, _typedResults):
-                    ReportPayload(context, invocation, ProblemStatus(invocation));
-                    break;
-
                 case "Json" or "Content" or "Text" or "InternalServerError" when Is(type, Results) || Is(type, _typedResults):
-                    ReportPayload(context, invocation, method.Name == "InternalServerError" ? 500 : ExplicitStatus(invocation));
+                    ReportPayload(context, invocation, ResponseStatus.OfResultCall(invocation, _types));
                     break;
 
                 case "WriteAsync" when Is(type, _writingExtensions):
@@ -196,36 +192,7 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            int? status = null;
-            var statusKnown = false;
-            if (creation.Initializer is not null)
-            {
-                foreach (var element in creation.Initializer.Initializers)
-                {
-                    if (element is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "StatusCode" } } assignment)
-                    {
-                        status = StatusCode.TryGetConstant(assignment.Value);
-                        statusKnown = true;
-                    }
-                }
-            }
-
-            if (!statusKnown && isObjectResult)
-            {
-                // A result type of this compilation that sets its status in its constructor: `InternalErrorResult(object v) : base(v) { StatusCode = 500; }`.
-                status = ConstructorStatus(context.Compilation, creation.Constructor, context.CancellationToken);
-                statusKnown = status is not null;
-            }
-
-            if (!statusKnown && isObjectResult && SymbolEqualityComparer.Default.Equals(type, ObjectResult) && creation.Arguments.Length == 1)
-            {
-                // ObjectResult takes the status of a ProblemDetails value.
-                if (ProblemDetailsStatus(creation.Arguments[0].Value, out var problemStatus))
-                {
-                    status = problemStatus;
-                }
-            }
-
+            var status = ResponseStatus.OfResultCreation(creation, _types, context.Compilation, context.CancellationToken);
             if (status is not { } value || !StatusCode.IsServerError(value) || EnvironmentGuard.IsGuarded(creation))
             {
                 return;
@@ -324,7 +291,7 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
         private void ReportDirectWrite(OperationAnalysisContext context, IInvocationOperation invocation)
         {
             // WriteAsync(this HttpResponse, string text…), WriteAsJsonAsync(this HttpResponse, T value…), Body.WriteAsync(buffer…)
-            var payload = ArgumentFor(invocation, "text") ?? ArgumentFor(invocation, "value") ?? ArgumentFor(invocation, "buffer");
+            var payload = invocation.ArgumentFor("text") ?? invocation.ArgumentFor("value") ?? invocation.ArgumentFor("buffer");
             if (payload is null || EnvironmentGuard.IsGuarded(invocation))
             {
                 return;
@@ -360,20 +327,20 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
 
             // The ProblemDetails.Status of the context when it is a constant, else the response's status.
             int? status = null;
-            if (ExceptionTaintUnwrap(argument) is IObjectCreationOperation { Initializer: { } initializer })
+            if (OperationTree.WithoutConversions(argument) is IObjectCreationOperation { Initializer: { } initializer })
             {
                 foreach (var element in initializer.Initializers)
                 {
                     if (element is IMemberInitializerOperation { InitializedMember: IPropertyReferenceOperation { Property.Name: "ProblemDetails" } } member)
                     {
-                        if (!InitializerStatus(member.Initializer, out status))
+                        if (!ResponseStatus.InitializerStatus(member.Initializer, out status))
                         {
                             return;
                         }
                     }
                     else if (element is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "ProblemDetails" } } assignment)
                     {
-                        if (!ProblemDetailsStatus(assignment.Value, out status))
+                        if (!ResponseStatus.ProblemDetailsStatus(assignment.Value, out status))
                         {
                             return;
                         }
@@ -414,7 +381,7 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            value = ExceptionTaintUnwrap(value);
+            value = OperationTree.WithoutConversions(value);
             switch (value)
             {
                 case IAnonymousObjectCreationOperation anonymous:
@@ -431,7 +398,7 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
                 case IObjectCreationOperation creation when ExceptionTaint.IsStructural(creation, _exception, _types):
                     foreach (var argument in creation.Arguments)
                     {
-                        if (ExceptionTaint.IsException(ExceptionTaintUnwrap(argument.Value).Type, _exception))
+                        if (ExceptionTaint.IsException(OperationTree.WithoutConversions(argument.Value).Type, _exception))
                         {
                             // An exception handed to a constructor leaks only when the constructor (of this compilation) reads it.
                             if (creation.Constructor is { DeclaringSyntaxReferences.Length: > 0 }
@@ -569,7 +536,7 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
                 return null;
             }
 
-            var unwrapped = ExceptionTaintUnwrap(initializer);
+            var unwrapped = OperationTree.WithoutConversions(initializer);
             if (local.Type.SpecialType == SpecialType.System_String)
             {
                 // `var json = JsonSerializer.Serialize(new { … }); await Response.WriteAsync(json);`
@@ -638,172 +605,6 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
             return type.SpecialType is SpecialType.System_String or SpecialType.System_Object
                 || type.TypeKind is TypeKind.TypeParameter or TypeKind.Interface
                 || IsA(type, ProblemDetails);
-        }
-
-        private static int? ProblemStatus(IInvocationOperation invocation)
-        {
-            // Problem(detail, instance, statusCode, title, type[, extensions]): 500 unless another status is given.
-            if (ArgumentFor(invocation, "statusCode") is { ArgumentKind: not ArgumentKind.DefaultValue } statusArgument)
-            {
-                var value = statusArgument.Value;
-                while (value is IConversionOperation conversion)
-                {
-                    value = conversion.Operand;
-                }
-
-                return value.ConstantValue is { HasValue: true, Value: null } ? 500 : StatusCode.TryGetConstant(value);
-            }
-
-            // Problem(ProblemDetails): its Status, 500 when unset.
-            if (ArgumentFor(invocation, "problemDetails") is { } problemArgument)
-            {
-                return ProblemDetailsStatus(problemArgument.Value, out var status) ? status ?? 500 : null;
-            }
-
-            return 500;
-        }
-
-        private static int? ExplicitStatus(IInvocationOperation invocation)
-            => ArgumentFor(invocation, "statusCode") is { ArgumentKind: not ArgumentKind.DefaultValue } statusArgument
-                ? StatusCode.TryGetConstant(statusArgument.Value)
-                : null;
-
-        /// <summary>
-        /// The Status a ProblemDetails value carries: true with the constant (or null when unset); false when it
-        /// is computed or the value is not built here.
-        /// </summary>
-        private static bool ProblemDetailsStatus(IOperation value, out int? status)
-        {
-            status = null;
-            value = ExceptionTaintUnwrap(value);
-            if (value is ILocalReferenceOperation local && SingleInitializer(local) is { } initializer)
-            {
-                value = ExceptionTaintUnwrap(initializer);
-            }
-
-            if (value is not IObjectCreationOperation creation)
-            {
-                return false;
-            }
-
-            return creation.Initializer is null || InitializerStatus(creation.Initializer, out status);
-        }
-
-        private static bool InitializerStatus(IObjectOrCollectionInitializerOperation initializer, out int? status)
-        {
-            status = null;
-            foreach (var element in initializer.Initializers)
-            {
-                if (element is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "Status" } } assignment)
-                {
-                    var value = assignment.Value;
-                    while (value is IConversionOperation conversion)
-                    {
-                        value = conversion.Operand;
-                    }
-
-                    if (value.ConstantValue is { HasValue: true, Value: null })
-                    {
-                        status = null;
-                        continue;
-                    }
-
-                    status = StatusCode.TryGetConstant(value);
-                    if (status is null)
-                    {
-                        return false;
-                    }
-                }
-            }
-
-            return true;
-        }
-
-        /// <summary>The initializer of a local that is never assigned again, or null.</summary>
-        private static IOperation? SingleInitializer(ILocalReferenceOperation reference)
-        {
-            IOperation top = reference;
-            while (top.Parent is not null)
-            {
-                top = top.Parent;
-            }
-
-            IOperation? initializer = null;
-            foreach (var descendant in top.Descendants())
-            {
-                switch (descendant)
-                {
-                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, reference.Local):
-                        initializer = declarator.Initializer?.Value;
-                        break;
-                    case IAssignmentOperation assignment when ExceptionTaint.IsRootedAt(assignment.Target, reference.Local)
-                        && (assignment.Target is ILocalReferenceOperation || assignment.Target is IPropertyReferenceOperation { Property.Name: "Status" }):
-                        return null;
-                }
-            }
-
-            return initializer;
-        }
-
-        private int? ConstructorStatus(Compilation compilation, IMethodSymbol constructor, CancellationToken cancellationToken)
-        {
-            if (constructor.DeclaringSyntaxReferences.Length == 0)
-            {
-                return null;
-            }
-
-            var body = ExceptionTaint.GetBody(compilation, constructor, cancellationToken);
-            if (body is null)
-            {
-                return null;
-            }
-
-            int? status = null;
-            foreach (var descendant in body.Descendants())
-            {
-                if (descendant is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "StatusCode" } target } assignment
-                    && IsA(target.Property.ContainingType, ObjectResult))
-                {
-                    status = StatusCode.TryGetConstant(assignment.Value);
-                    if (status is null)
-                    {
-                        return null;
-                    }
-                }
-            }
-
-            return status;
-        }
-
-        private static IArgumentOperation? ArgumentFor(IInvocationOperation invocation, string parameterName)
-        {
-            foreach (var argument in invocation.Arguments)
-            {
-                if (argument.Parameter?.Name == parameterName)
-                {
-                    return argument;
-                }
-            }
-
-            return null;
-        }
-
-        private static IOperation ExceptionTaintUnwrap(IOperation operation)
-        {
-            while (true)
-            {
-                switch (operation)
-                {
-                    case IConversionOperation conversion:
-                        operation = conversion.Operand;
-                        continue;
-                    case IParenthesizedOperation parenthesized:
-                        operation = parenthesized.Operand;
-                        continue;
-                    default:
-                        return operation;
-                }
-            }
         }
 
         private static bool Is(INamedTypeSymbol? type, INamedTypeSymbol? target)

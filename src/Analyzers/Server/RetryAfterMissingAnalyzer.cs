@@ -61,7 +61,7 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
     private static void Analyze(OperationAnalysisContext context, WellKnownTypes types, InvalidOptionReporter invalidOptions)
     {
         var operation = context.Operation;
-        var status = ResponseStatus.TryGetProducedStatus(operation, types, out var form);
+        var status = ResponseStatus.TryGetProducedStatus(operation, types, context.Compilation, context.CancellationToken, out var form);
         if (status is not (503 or 429))
         {
             return;

@@ -180,6 +180,31 @@ public class SE1003Tests
         """);
 
     [Fact]
+    public Task Controller_ProblemDetailsAndCustomResultTypes() => Verify.VerifyAnalyzerAsync(
+        """
+        using Microsoft.AspNetCore.Mvc;
+
+        public class ServiceUnavailableResult : ObjectResult
+        {
+            public ServiceUnavailableResult(object value) : base(value)
+            {
+                StatusCode = 503;
+            }
+        }
+
+        public class OrdersController : ControllerBase
+        {
+            public IActionResult Custom() => [|new ServiceUnavailableResult(new { error = "busy" })|];
+
+            public IActionResult WrappedProblem() => [|new ObjectResult(new ProblemDetails { Status = 503, Title = "Busy" })|];
+
+            public IResult ProblemObject() => [|Results.Problem(new ProblemDetails { Status = StatusCodes.Status503ServiceUnavailable })|];
+
+            public IActionResult ProblemDefault() => Problem("Something failed");
+        }
+        """);
+
+    [Fact]
     public Task Controller_ResponseStatusCodeAssignment_UsesResponse() => Verify.VerifyCodeFixAsync(
         """
         using Microsoft.AspNetCore.Mvc;
