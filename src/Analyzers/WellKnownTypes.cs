@@ -99,9 +99,11 @@ internal sealed class WellKnownTypes
     }
 
     /// <summary>True when <paramref name="type"/> is, derives from or implements the well-known type.</summary>
-    public bool IsA(ITypeSymbol? type, WellKnownType wellKnown)
+    public bool IsA(ITypeSymbol? type, WellKnownType wellKnown) => IsA(type, Get(wellKnown));
+
+    /// <summary>True when <paramref name="type"/> is, derives from or implements <paramref name="target"/> (generic types by definition).</summary>
+    public static bool IsA(ITypeSymbol? type, INamedTypeSymbol? target)
     {
-        var target = Get(wellKnown);
         if (type is null || target is null)
         {
             return false;

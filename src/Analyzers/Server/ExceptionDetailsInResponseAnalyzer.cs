@@ -186,8 +186,7 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var isObjectResult = IsA(type, ObjectResult);
-            if (!isObjectResult && !IsA(type, JsonResult) && !IsA(type, ContentResult))
+            if (!WellKnownTypes.IsA(type, ObjectResult) && !WellKnownTypes.IsA(type, JsonResult) && !WellKnownTypes.IsA(type, ContentResult))
             {
                 return;
             }
@@ -266,7 +265,7 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
 
             return operation is IPropertyReferenceOperation { Property.Name: "ProblemDetails" } problem
                 && _types.IsA(problem.Property.ContainingType, WellKnownType.Microsoft_AspNetCore_Http_ProblemDetailsContext)
-                && IsA(problem.Property.Type, ProblemDetails);
+                && WellKnownTypes.IsA(problem.Property.Type, ProblemDetails);
         }
 
         private void ReportPayload(OperationAnalysisContext context, IInvocationOperation invocation, int? status)
@@ -481,7 +480,7 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
 
                 case ISimpleAssignmentOperation assignment:
                     if (!ExceptionTaint.SkipsMember(assignment.Target, createdType)
-                        && !(assignment.Target is IPropertyReferenceOperation { Property.Name: "Status" } && IsA(createdType, ProblemDetails)))
+                        && !(assignment.Target is IPropertyReferenceOperation { Property.Name: "Status" } && WellKnownTypes.IsA(createdType, ProblemDetails)))
                     {
                         Decompose(assignment.Value, leaks, compilation, cancellationToken, depth);
                     }
@@ -604,28 +603,10 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
             var type = parameter.OriginalDefinition.Type;
             return type.SpecialType is SpecialType.System_String or SpecialType.System_Object
                 || type.TypeKind is TypeKind.TypeParameter or TypeKind.Interface
-                || IsA(type, ProblemDetails);
+                || WellKnownTypes.IsA(type, ProblemDetails);
         }
 
         private static bool Is(INamedTypeSymbol? type, INamedTypeSymbol? target)
             => target is not null && SymbolEqualityComparer.Default.Equals(type, target);
-
-        private static bool IsA(ITypeSymbol? type, INamedTypeSymbol? target)
-        {
-            if (target is null)
-            {
-                return false;
-            }
-
-            for (var current = type; current is not null; current = current.BaseType)
-            {
-                if (SymbolEqualityComparer.Default.Equals(current, target))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
     }
 }
