@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -71,11 +72,11 @@ public sealed class RetryAfterMissingCodeFix : CodeFixProvider
             return document;
         }
 
-        // Plan every fix against the original tree, then apply them one after another on tracked nodes.
+        // Plan every fix against the original tree (in source order), then apply them one after another on tracked nodes.
         var plans = new List<Plan>();
         var anchors = new HashSet<SyntaxNode>();
         var tracked = new List<SyntaxNode>();
-        foreach (var diagnostic in diagnostics)
+        foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
         {
             var plan = Plan.Create(root, model, diagnostic, cancellationToken);
             if (plan is null || (equivalenceKey is not null && equivalenceKey != (plan.IsRateLimiter ? AddOnRejectedKey : AddHeaderKey)))
@@ -83,8 +84,9 @@ public sealed class RetryAfterMissingCodeFix : CodeFixProvider
                 continue;
             }
 
-            // Several responses before the same statement need the header once.
-            if (!anchors.Add(plan.Anchor))
+            // Several responses before the same statement need the header once, and a header inserted earlier in
+            // the same block already covers every response after it: fixing them one by one gives the same code.
+            if (!anchors.Add(plan.Anchor) || IsCoveredByEarlierHeader(plan, plans))
             {
                 continue;
             }
@@ -136,6 +138,28 @@ public sealed class RetryAfterMissingCodeFix : CodeFixProvider
 
         var changed = document.WithSyntaxRoot(unit);
         return await Formatter.FormatAsync(changed, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    private static bool IsCoveredByEarlierHeader(Plan plan, List<Plan> earlier)
+    {
+        if (plan.IsRateLimiter)
+        {
+            return false;
+        }
+
+        foreach (var previous in earlier)
+        {
+            if (!previous.IsRateLimiter
+                && !previous.InsertAfter
+                && previous.Anchor.Parent is BlockSyntax block
+                && previous.Anchor.Span.End <= plan.Anchor.SpanStart
+                && block.Span.Contains(plan.Anchor.Span))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static SyntaxNode AddContextParameter(SyntaxNode root, SyntaxNode original, string name)

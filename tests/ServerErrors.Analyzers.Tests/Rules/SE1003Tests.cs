@@ -302,6 +302,28 @@ public class SE1003Tests
         """);
 
     [Fact]
+    public Task TwoResponsesOnOnePath_OneHeaderFixesBoth() => Verify.VerifyCodeFixAsync(
+        """
+        var app = WebApplication.Create(args);
+        app.MapGet("/busy", (HttpContext context) =>
+        {
+            [|context.Response.StatusCode = 503|];
+            return [|Results.StatusCode(503)|];
+        });
+        app.Run();
+        """,
+        """
+        var app = WebApplication.Create(args);
+        app.MapGet("/busy", (HttpContext context) =>
+        {
+            context.Response.Headers.RetryAfter = "30";
+            context.Response.StatusCode = 503;
+            return Results.StatusCode(503);
+        });
+        app.Run();
+        """);
+
+    [Fact]
     public Task MinimalApi_ResultsJsonWithStatus() => Verify.VerifyAnalyzerAsync(
         """
         var app = WebApplication.Create(args);
