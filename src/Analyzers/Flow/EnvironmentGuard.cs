@@ -68,7 +68,7 @@ internal static class EnvironmentGuard
 
             case ILocalReferenceOperation local:
                 // `var isDev = env.IsDevelopment(); if (isDev) …`
-                var initializer = SingleInitializer(local.Local, local);
+                var initializer = local.Local.IsRef ? null : OperationTree.SingleInitializer(local.Local, local);
                 return initializer is not null && Implies(initializer, whenValue);
 
             case IInvocationOperation invocation:
@@ -153,35 +153,5 @@ internal static class EnvironmentGuard
         return branch is IReturnOperation or IThrowOperation
             || branch is IExpressionStatementOperation { Operation: IThrowOperation }
             || branch is IBranchOperation { BranchKind: BranchKind.Break or BranchKind.Continue };
-    }
-
-    private static IOperation? SingleInitializer(ILocalSymbol local, IOperation reference)
-    {
-        if (local.DeclaringSyntaxReferences.Length != 1 || local.IsRef)
-        {
-            return null;
-        }
-
-        // Find the declarator in the same operation tree; a local assigned again later is not trusted.
-        var root = reference;
-        while (root.Parent is not null)
-        {
-            root = root.Parent;
-        }
-
-        IOperation? initializer = null;
-        foreach (var descendant in root.Descendants())
-        {
-            switch (descendant)
-            {
-                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
-                    initializer = declarator.Initializer?.Value;
-                    break;
-                case IAssignmentOperation { Target: ILocalReferenceOperation target } when SymbolEqualityComparer.Default.Equals(target.Local, local):
-                    return null;
-            }
-        }
-
-        return initializer;
     }
 }

@@ -503,11 +503,7 @@ internal sealed class ExceptionTaint
             return null;
         }
 
-        IOperation top = reference;
-        while (top.Parent is not null)
-        {
-            top = top.Parent;
-        }
+        var top = reference.Root();
 
         var usePosition = reference.Syntax.SpanStart;
         var cleanFrom = LastCleanOverwrite(top, local, usePosition);

@@ -49,4 +49,31 @@ internal static class OperationTree
 
         return operation;
     }
+
+    /// <summary>
+    /// The initializer of <paramref name="local"/>, found in the operation tree of <paramref name="reference"/>, when
+    /// the local is never assigned again as a whole (a value assigned later is not trusted); otherwise null.
+    /// </summary>
+    public static IOperation? SingleInitializer(ILocalSymbol local, IOperation reference)
+    {
+        if (local.DeclaringSyntaxReferences.Length != 1)
+        {
+            return null;
+        }
+
+        IOperation? initializer = null;
+        foreach (var descendant in reference.Root().Descendants())
+        {
+            switch (descendant)
+            {
+                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                    initializer = declarator.Initializer?.Value;
+                    break;
+                case IAssignmentOperation { Target: ILocalReferenceOperation target } when SymbolEqualityComparer.Default.Equals(target.Local, local):
+                    return null;
+            }
+        }
+
+        return initializer;
+    }
 }

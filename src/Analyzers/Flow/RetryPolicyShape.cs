@@ -378,7 +378,7 @@ internal sealed class PollyV8RetryOptions
         if (parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator })
         {
             options.Local = declarator.Symbol;
-            foreach (var operation in RetryPolicies.Root(creation).Descendants())
+            foreach (var operation in creation.Root().Descendants())
             {
                 if (operation is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Instance: ILocalReferenceOperation local } } assignment
                     && SymbolEqualityComparer.Default.Equals(local.Local, declarator.Symbol))
@@ -434,17 +434,6 @@ internal static class RetryPolicies
     public static int? BackoffTypeValue(IOperation value)
         => PollyV7Retry.Strip(value).ConstantValue is { HasValue: true, Value: int kind } ? kind : null;
 
-    /// <summary>The outermost operation (the member body) that contains <paramref name="operation"/>.</summary>
-    public static IOperation Root(IOperation operation)
-    {
-        while (operation.Parent is not null)
-        {
-            operation = operation.Parent;
-        }
-
-        return operation;
-    }
-
     /// <summary>Inside <c>AddPolicyHandler</c>, <c>AddTransientHttpErrorPolicy</c>, <c>AddResilienceHandler</c> or <c>AddStandard…Handler</c> of an <c>IHttpClientBuilder</c>.</summary>
     public static bool IsInHttpClientRegistration(IOperation operation)
     {
@@ -498,7 +487,7 @@ internal static class RetryPolicies
         }
         else if (current.Parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator })
         {
-            foreach (var operation in Root(policy).Descendants())
+            foreach (var operation in policy.Root().Descendants())
             {
                 if (operation is IInvocationOperation { Instance: ILocalReferenceOperation local } call
                     && SymbolEqualityComparer.Default.Equals(local.Local, declarator.Symbol))

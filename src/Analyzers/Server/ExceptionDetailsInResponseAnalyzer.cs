@@ -506,31 +506,8 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
         {
             var local = reference.Local;
             if (local.Type is null || _types.IsA(local.Type, WellKnownType.System_Text_StringBuilder)
-                || ExceptionTaint.IsException(local.Type, _exception) || local.DeclaringSyntaxReferences.Length != 1)
-            {
-                return null;
-            }
-
-            IOperation top = reference;
-            while (top.Parent is not null)
-            {
-                top = top.Parent;
-            }
-
-            IOperation? initializer = null;
-            foreach (var descendant in top.Descendants())
-            {
-                switch (descendant)
-                {
-                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
-                        initializer = declarator.Initializer?.Value;
-                        break;
-                    case IAssignmentOperation { Target: ILocalReferenceOperation target } when SymbolEqualityComparer.Default.Equals(target.Local, local):
-                        return null;
-                }
-            }
-
-            if (initializer is null)
+                || ExceptionTaint.IsException(local.Type, _exception)
+                || OperationTree.SingleInitializer(local, reference) is not { } initializer)
             {
                 return null;
             }
@@ -552,11 +529,7 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
         {
             Decompose(initializer, leaks, compilation, cancellationToken, depth);
 
-            IOperation top = reference;
-            while (top.Parent is not null)
-            {
-                top = top.Parent;
-            }
+            var top = reference.Root();
 
             var usePosition = reference.Syntax.SpanStart;
             foreach (var descendant in top.Descendants())

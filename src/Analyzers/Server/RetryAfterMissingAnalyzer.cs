@@ -107,11 +107,7 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
 
     private static ControlFlowGraph? TryGetGraph(OperationAnalysisContext context)
     {
-        var root = context.Operation;
-        while (root.Parent is not null)
-        {
-            root = root.Parent;
-        }
+        var root = context.Operation.Root();
 
         // Only these roots have a control flow graph; elsewhere (broken code, attributes) stay silent.
         return root.Kind is OperationKind.MethodBody or OperationKind.ConstructorBody or OperationKind.Block
@@ -126,11 +122,7 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static bool HasOnRejectedThatMaySetHeader(IOperation operation, WellKnownTypes types)
     {
-        var root = operation;
-        while (root.Parent is not null)
-        {
-            root = root.Parent;
-        }
+        var root = operation.Root();
 
         foreach (var descendant in root.Descendants())
         {
