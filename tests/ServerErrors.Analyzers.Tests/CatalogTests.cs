@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Diagnostics;
+using ServerErrors.Analyzers.Tests.Verifiers;
 using Xunit;
 
 namespace ServerErrors.Analyzers.Tests;
@@ -45,7 +46,7 @@ public class CatalogTests
     [Fact]
     public void ReleaseFileListsExactlyTheReportedRules()
     {
-        var released = Regex.Matches(ReadRepositoryFile("src/Analyzers/AnalyzerReleases.Shipped.md") + ReadRepositoryFile("src/Analyzers/AnalyzerReleases.Unshipped.md"), @"^(SE\d{4})\s*\|\s*(\w+)\s*\|\s*(\w+)", RegexOptions.Multiline)
+        var released = Regex.Matches(RepositoryFiles.Read("src/Analyzers/AnalyzerReleases.Shipped.md") + RepositoryFiles.Read("src/Analyzers/AnalyzerReleases.Unshipped.md"), @"^(SE\d{4})\s*\|\s*(\w+)\s*\|\s*(\w+)", RegexOptions.Multiline)
             .ToDictionary(m => m.Groups[1].Value, m => (Category: m.Groups[2].Value, Severity: m.Groups[3].Value));
         var reported = Reported().DistinctBy(d => d.Id).ToDictionary(d => d.Id);
 
@@ -61,7 +62,7 @@ public class CatalogTests
     [MemberData(nameof(ReportedIds))]
     public void EveryReportedRuleHasDocsReadmeRowAndFix(string id)
     {
-        var page = ReadRepositoryFile($"docs/rules/{id}.md");
+        var page = RepositoryFiles.Read($"docs/rules/{id}.md");
         var descriptor = Catalog().Single(d => d.Id == id);
         Assert.StartsWith($"# {id}: {descriptor.Title}", page);
         foreach (var section in new[] { "## What it flags", "## Why", "## Examples", "## The fix", "## Options", "## How to suppress" })
@@ -69,7 +70,7 @@ public class CatalogTests
             Assert.Contains(section, page);
         }
 
-        Assert.Matches($@"\|\s*\[{id}\]\(docs/rules/{id}\.md\)\s*\|", ReadRepositoryFile("README.md"));
+        Assert.Matches($@"\|\s*\[{id}\]\(docs/rules/{id}\.md\)\s*\|", RepositoryFiles.Read("README.md"));
 
         if (!WithoutCodeFix.Contains(id))
         {
@@ -104,17 +105,4 @@ public class CatalogTests
         => AnalyzerAssembly.GetTypes()
             .Where(t => typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && !t.IsAbstract && t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is not null)
             .SelectMany(t => ((DiagnosticAnalyzer)Activator.CreateInstance(t)!).SupportedDiagnostics);
-
-    private static string ReadRepositoryFile(string relativePath)
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "ServerErrors.Analyzers.sln")))
-            {
-                return File.ReadAllText(Path.Combine(directory.FullName, relativePath));
-            }
-        }
-
-        throw new InvalidOperationException("Repository root not found.");
-    }
 }

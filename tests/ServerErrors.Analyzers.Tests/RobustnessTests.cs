@@ -33,13 +33,13 @@ public class RobustnessTests
     public static TheoryData<string> SampleFiles()
     {
         var data = new TheoryData<string>();
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepositoryRoot(), "samples"), "*.cs", SearchOption.AllDirectories)
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepositoryFiles.Root, "samples"), "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && System.Text.RegularExpressions.Regex.IsMatch(File.ReadAllText(f), @"SE\d{4}"))
             .Order(StringComparer.Ordinal))
         {
-            data.Add(Path.GetRelativePath(RepositoryRoot(), file));
+            data.Add(Path.GetRelativePath(RepositoryFiles.Root, file));
         }
 
         return data;
@@ -49,7 +49,7 @@ public class RobustnessTests
     [MemberData(nameof(SampleFiles))]
     public async Task TruncatedSamples_NeverThrow(string relativePath)
     {
-        var text = File.ReadAllText(Path.Combine(RepositoryRoot(), relativePath));
+        var text = File.ReadAllText(Path.Combine(RepositoryFiles.Root, relativePath));
         var reported = 0;
         for (var cut = 1; cut <= CutsPerFile; cut++)
         {
@@ -127,17 +127,4 @@ public class RobustnessTests
         global using Microsoft.Extensions.Hosting;
         global using Microsoft.Extensions.Logging;
         """;
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "ServerErrors.Analyzers.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Repository root not found.");
-    }
 }
