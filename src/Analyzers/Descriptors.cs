@@ -34,10 +34,11 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor SE1002_DetailedErrorsOutsideDevelopment = Create(
         "SE1002",
         "Do not enable detailed errors outside Development",
-        "'{0}' is not guarded by an IsDevelopment() check and sends exception details to clients in every environment",
+        // {1}: why it is not limited to Development; {2}: where the details are then sent (see DetailedErrorsOutsideDevelopmentAnalyzer).
+        "'{0}' {1} and sends exception details to clients {2}",
         Categories.Security,
         DiagnosticSeverity.Warning,
-        "The developer exception page and detailed SignalR/gRPC errors show stack traces and source to anyone. Enable them only when the host environment is Development.");
+        "The developer exception page, the database error page, detailed SignalR/gRPC/Blazor Server errors, Hellang ProblemDetails exception details and CoreWCF exception details in faults show stack traces and source to anyone. Enable them only when the host environment is Development.");
 
     public static readonly DiagnosticDescriptor SE1003_ServiceUnavailableWithoutRetryAfter = Create(
         "SE1003",

@@ -24,6 +24,10 @@ internal enum WellKnownType
     Microsoft_AspNetCore_Builder_DeveloperExceptionPageExtensions,
     Microsoft_AspNetCore_SignalR_HubOptions,
     Grpc_AspNetCore_Server_GrpcServiceOptions,
+    Microsoft_AspNetCore_Builder_DatabaseErrorPageExtensions,
+    Microsoft_AspNetCore_Components_Server_CircuitOptions,
+    Hellang_Middleware_ProblemDetails_ProblemDetailsOptions,
+    CoreWCF_Description_ServiceDebugBehavior,
 
     // Exception details in responses (SE1001)
     System_Exception,

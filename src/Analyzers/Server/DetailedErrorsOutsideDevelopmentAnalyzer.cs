@@ -1,25 +1,55 @@
+using System;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
 using ServerErrors.Analyzers.Flow;
 
 namespace ServerErrors.Analyzers.Server;
 
-/// <summary>SE1002: <c>UseDeveloperExceptionPage()</c> and <c>EnableDetailedErrors = true</c> outside an IsDevelopment() guard.</summary>
+/// <summary>
+/// SE1002: a switch that shows exception details to clients — <c>UseDeveloperExceptionPage()</c>,
+/// <c>UseDatabaseErrorPage()</c>, SignalR/gRPC <c>EnableDetailedErrors = true</c>, Blazor Server
+/// <c>CircuitOptions.DetailedErrors = true</c>, Hellang <c>ProblemDetailsOptions.IncludeExceptionDetails = (ctx, ex) => true</c>,
+/// CoreWCF <c>ServiceDebugBehavior.IncludeExceptionDetailInFaults = true</c> — outside an IsDevelopment() guard; and an
+/// <c>EnvironmentName = "Development"</c> assignment that makes such a guard always true.
+/// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class DetailedErrorsOutsideDevelopmentAnalyzer : DiagnosticAnalyzer
 {
     /// <summary>Property bag key telling the fix which form was reported.</summary>
     internal const string KindKey = "Kind";
+
+    /// <summary>A middleware call (<c>UseDeveloperExceptionPage()</c>): the fix wraps it in a guard.</summary>
     internal const string KindDeveloperExceptionPage = "DeveloperExceptionPage";
+
+    /// <summary><c>UseDatabaseErrorPage()</c>: the fix wraps it in a guard (WebApplication does not enable it by itself).</summary>
+    internal const string KindDatabaseErrorPage = "DatabaseErrorPage";
+
+    /// <summary>A boolean option assigned <c>true</c>: the fix assigns the environment check.</summary>
     internal const string KindDetailedErrors = "DetailedErrors";
 
-    private static readonly ImmutableDictionary<string, string?> DeveloperExceptionPageProperties =
-        ImmutableDictionary<string, string?>.Empty.Add(KindKey, KindDeveloperExceptionPage);
+    /// <summary>A predicate that returns <c>true</c>: the fix makes it return the environment check.</summary>
+    internal const string KindIncludeExceptionDetails = "IncludeExceptionDetails";
 
-    private static readonly ImmutableDictionary<string, string?> DetailedErrorsProperties =
-        ImmutableDictionary<string, string?>.Empty.Add(KindKey, KindDetailedErrors);
+    /// <summary><c>EnvironmentName = "Development"</c> before a guard: the fix removes the assignment.</summary>
+    internal const string KindForcedEnvironment = "ForcedEnvironment";
+
+    private const string NotGuarded = "is not guarded by an IsDevelopment() check";
+    private const string EveryEnvironment = "in every environment";
+    private const string NotLimited = "is not limited to Development by the condition around it";
+    private const string WhereConditionHolds = "wherever that condition holds";
+
+    private static readonly ImmutableDictionary<string, string?>[] PropertiesByKind =
+    {
+        Properties(KindDeveloperExceptionPage),
+        Properties(KindDatabaseErrorPage),
+        Properties(KindDetailedErrors),
+        Properties(KindIncludeExceptionDetails),
+        Properties(KindForcedEnvironment),
+    };
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(Descriptors.SE1002_DetailedErrorsOutsideDevelopment);
@@ -31,77 +61,221 @@ public sealed class DetailedErrorsOutsideDevelopmentAnalyzer : DiagnosticAnalyze
         context.RegisterCompilationStartAction(OnCompilationStart);
     }
 
+    private static ImmutableDictionary<string, string?> Properties(string kind) => ImmutableDictionary<string, string?>.Empty.Add(KindKey, kind);
+
     private static void OnCompilationStart(CompilationStartAnalysisContext context)
     {
-        var types = WellKnownTypes.Get(context.Compilation);
-        var developerExceptionPage = types.Get(WellKnownType.Microsoft_AspNetCore_Builder_DeveloperExceptionPageExtensions);
-        var hubOptions = types.Get(WellKnownType.Microsoft_AspNetCore_SignalR_HubOptions);
-        var grpcOptions = types.Get(WellKnownType.Grpc_AspNetCore_Server_GrpcServiceOptions);
-
-        if (developerExceptionPage is not null)
-        {
-            context.RegisterOperationAction(c => AnalyzeInvocation(c, developerExceptionPage), OperationKind.Invocation);
-        }
-
-        if (hubOptions is not null || grpcOptions is not null)
-        {
-            context.RegisterOperationAction(c => AnalyzeAssignment(c, types), OperationKind.SimpleAssignment);
-        }
-    }
-
-    private static void AnalyzeInvocation(OperationAnalysisContext context, INamedTypeSymbol developerExceptionPage)
-    {
-        var invocation = (IInvocationOperation)context.Operation;
-        var method = invocation.TargetMethod;
-        if (method.Name != "UseDeveloperExceptionPage"
-            || !SymbolEqualityComparer.Default.Equals(method.ContainingType, developerExceptionPage)
-            || EnvironmentGuard.IsGuarded(invocation))
+        var switches = new Switches(WellKnownTypes.Get(context.Compilation));
+        if (!switches.Any)
         {
             return;
         }
 
-        var location = invocation.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax syntax
-            && syntax.Expression is Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax memberAccess
-                ? Location.Create(syntax.SyntaxTree, Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(memberAccess.Name.SpanStart, syntax.Span.End))
-                : invocation.Syntax.GetLocation();
-
-        context.ReportDiagnostic(Diagnostic.Create(
-            Descriptors.SE1002_DetailedErrorsOutsideDevelopment, location, DeveloperExceptionPageProperties, "UseDeveloperExceptionPage()"));
-    }
-
-    // `EnableDetailedErrors` is `bool?`: the literal arrives wrapped in a nullable conversion.
-    private static IOperation WithoutImplicitConversions(IOperation operation)
-    {
-        while (operation is IConversionOperation { IsImplicit: true } conversion)
+        if (switches.DeveloperExceptionPage is not null || switches.DatabaseErrorPage is not null)
         {
-            operation = conversion.Operand;
+            context.RegisterOperationAction(c => AnalyzeSwitch(c, switches), OperationKind.Invocation);
         }
 
-        return operation;
+        // Options switches, and `EnvironmentName = "Development"` ahead of any guarded switch.
+        context.RegisterOperationAction(c => AnalyzeAssignment(c, switches), OperationKind.SimpleAssignment);
     }
 
-    private static void AnalyzeAssignment(OperationAnalysisContext context, WellKnownTypes types)
+    private static void AnalyzeSwitch(OperationAnalysisContext context, Switches switches)
+    {
+        var operation = context.Operation;
+        if (!switches.TryMatch(operation, out var kind, out var display) || RunsOnlyInDevelopmentByConvention(context.ContainingSymbol))
+        {
+            return;
+        }
+
+        var state = EnvironmentGuard.Classify(operation);
+        if (state == GuardState.Guarded)
+        {
+            return;
+        }
+
+        var unguarded = state == GuardState.Unguarded;
+        context.ReportDiagnostic(Diagnostic.Create(
+            Descriptors.SE1002_DetailedErrorsOutsideDevelopment,
+            LocationOf(operation),
+            PropertiesByKind[kind],
+            display,
+            unguarded ? NotGuarded : NotLimited,
+            unguarded ? EveryEnvironment : WhereConditionHolds));
+    }
+
+    private static void AnalyzeAssignment(OperationAnalysisContext context, Switches switches)
     {
         var assignment = (ISimpleAssignmentOperation)context.Operation;
-        if (assignment.Target is not IPropertyReferenceOperation { Property.Name: "EnableDetailedErrors" } target
-            || WithoutImplicitConversions(assignment.Value).ConstantValue is not { HasValue: true, Value: true })
+        if (assignment.Target is not IPropertyReferenceOperation { Property.Name: "EnvironmentName" })
+        {
+            AnalyzeSwitch(context, switches);
+            return;
+        }
+
+        // `env.EnvironmentName = Environments.Development;` run unconditionally, then a guarded switch after it.
+        if (!EnvironmentGuard.IsEnvironmentNameRead(assignment.Target)
+            || !string.Equals(EnvironmentGuard.EnvironmentNameConstant(assignment.Value), "Development", StringComparison.OrdinalIgnoreCase)
+            || !RunsUnconditionally(assignment))
         {
             return;
         }
 
-        var owner = target.Property.ContainingType;
-        if (!types.IsA(owner, WellKnownType.Microsoft_AspNetCore_SignalR_HubOptions)
-            && !types.IsA(owner, WellKnownType.Grpc_AspNetCore_Server_GrpcServiceOptions))
+        var end = assignment.Syntax.Span.End;
+        foreach (var descendant in assignment.Root().Descendants())
         {
-            return;
+            if (descendant.Syntax.SpanStart >= end
+                && descendant.Kind is OperationKind.Invocation or OperationKind.SimpleAssignment
+                && switches.TryMatch(descendant, out _, out var display)
+                && EnvironmentGuard.IsGuardedByDevelopmentCheck(descendant))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    Descriptors.SE1002_DetailedErrorsOutsideDevelopment,
+                    assignment.Syntax.GetLocation(),
+                    PropertiesByKind[Switches.ForcedEnvironment],
+                    assignment.Syntax.ToString(),
+                    "makes the environment check around '" + display + "' always true",
+                    EveryEnvironment));
+                return;
+            }
+        }
+    }
+
+    // A statement of the body itself: not under a condition, a loop, a lambda or a try.
+    private static bool RunsUnconditionally(IOperation operation)
+    {
+        for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
+        {
+            if (parent is not (IExpressionStatementOperation or IBlockOperation or IMethodBodyOperation or IConstructorBodyOperation))
+            {
+                return false;
+            }
         }
 
-        if (EnvironmentGuard.IsGuarded(assignment))
+        return true;
+    }
+
+    // Startup conventions: `ConfigureDevelopment`, `ConfigureDevelopmentServices` and `StartupDevelopment` run only in Development.
+    private static bool RunsOnlyInDevelopmentByConvention(ISymbol symbol)
+        => symbol is IMethodSymbol { Name: "ConfigureDevelopment" or "ConfigureDevelopmentServices" }
+        || symbol.ContainingType?.Name == "StartupDevelopment";
+
+    private static Location LocationOf(IOperation operation)
+        => operation.Syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax memberAccess } syntax
+            ? Location.Create(syntax.SyntaxTree, TextSpan.FromBounds(memberAccess.Name.SpanStart, syntax.Span.End))
+            : operation.Syntax.GetLocation();
+
+    /// <summary>The switches the compilation references, resolved once.</summary>
+    private sealed class Switches
+    {
+        public const int DeveloperExceptionPageKind = 0;
+        public const int DatabaseErrorPageKind = 1;
+        public const int DetailedErrorsKind = 2;
+        public const int IncludeExceptionDetailsKind = 3;
+        public const int ForcedEnvironment = 4;
+
+        private readonly INamedTypeSymbol? _hubOptions;
+        private readonly INamedTypeSymbol? _grpcOptions;
+        private readonly INamedTypeSymbol? _circuitOptions;
+        private readonly INamedTypeSymbol? _problemDetailsOptions;
+        private readonly INamedTypeSymbol? _serviceDebugBehavior;
+
+        public Switches(WellKnownTypes types)
         {
-            return;
+            DeveloperExceptionPage = types.Get(WellKnownType.Microsoft_AspNetCore_Builder_DeveloperExceptionPageExtensions);
+            DatabaseErrorPage = types.Get(WellKnownType.Microsoft_AspNetCore_Builder_DatabaseErrorPageExtensions);
+            _hubOptions = types.Get(WellKnownType.Microsoft_AspNetCore_SignalR_HubOptions);
+            _grpcOptions = types.Get(WellKnownType.Grpc_AspNetCore_Server_GrpcServiceOptions);
+            _circuitOptions = types.Get(WellKnownType.Microsoft_AspNetCore_Components_Server_CircuitOptions);
+            _problemDetailsOptions = types.Get(WellKnownType.Hellang_Middleware_ProblemDetails_ProblemDetailsOptions);
+            _serviceDebugBehavior = types.Get(WellKnownType.CoreWCF_Description_ServiceDebugBehavior);
         }
 
-        context.ReportDiagnostic(Diagnostic.Create(
-            Descriptors.SE1002_DetailedErrorsOutsideDevelopment, assignment.Syntax.GetLocation(), DetailedErrorsProperties, "EnableDetailedErrors = true"));
+        public INamedTypeSymbol? DeveloperExceptionPage { get; }
+
+        public INamedTypeSymbol? DatabaseErrorPage { get; }
+
+        public bool Any => DeveloperExceptionPage is not null || DatabaseErrorPage is not null || _hubOptions is not null
+            || _grpcOptions is not null || _circuitOptions is not null || _problemDetailsOptions is not null || _serviceDebugBehavior is not null;
+
+        /// <summary>True when <paramref name="operation"/> turns on one of the switches; <paramref name="display"/> names it in the message.</summary>
+        public bool TryMatch(IOperation operation, out int kind, out string display)
+        {
+            kind = -1;
+            display = string.Empty;
+            switch (operation)
+            {
+                case IInvocationOperation invocation:
+                    var method = invocation.TargetMethod;
+                    if (method.Name == "UseDeveloperExceptionPage" && Is(method.ContainingType, DeveloperExceptionPage))
+                    {
+                        kind = DeveloperExceptionPageKind;
+                        display = "UseDeveloperExceptionPage()";
+                        return true;
+                    }
+
+                    if (method.Name == "UseDatabaseErrorPage" && Is(method.ContainingType, DatabaseErrorPage))
+                    {
+                        kind = DatabaseErrorPageKind;
+                        display = "UseDatabaseErrorPage()";
+                        return true;
+                    }
+
+                    return false;
+
+                case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation target } assignment:
+                    return TryMatchOption(target.Property, assignment.Value, out kind, out display);
+
+                default:
+                    return false;
+            }
+        }
+
+        private bool TryMatchOption(IPropertySymbol property, IOperation value, out int kind, out string display)
+        {
+            kind = DetailedErrorsKind;
+            display = string.Empty;
+            var owner = property.ContainingType;
+            switch (property.Name)
+            {
+                case "EnableDetailedErrors" when WellKnownTypes.IsA(owner, _hubOptions) || WellKnownTypes.IsA(owner, _grpcOptions):
+                    display = "EnableDetailedErrors = true";
+                    return IsTrue(value);
+                case "DetailedErrors" when WellKnownTypes.IsA(owner, _circuitOptions):
+                    display = "DetailedErrors = true";
+                    return IsTrue(value);
+                case "IncludeExceptionDetailInFaults" when WellKnownTypes.IsA(owner, _serviceDebugBehavior):
+                    display = "IncludeExceptionDetailInFaults = true";
+                    return IsTrue(value);
+                case "IncludeExceptionDetails" when WellKnownTypes.IsA(owner, _problemDetailsOptions):
+                    kind = IncludeExceptionDetailsKind;
+                    display = "IncludeExceptionDetails = (ctx, ex) => true";
+                    return ReturnsTrue(value);
+                default:
+                    return false;
+            }
+        }
+
+        private static bool Is(INamedTypeSymbol? type, INamedTypeSymbol? expected)
+            => expected is not null && SymbolEqualityComparer.Default.Equals(type, expected);
+
+        // `EnableDetailedErrors` is `bool?`: the literal arrives wrapped in a nullable conversion.
+        private static bool IsTrue(IOperation value) => value.WithoutConversions().ConstantValue is { HasValue: true, Value: true };
+
+        /// <summary>A lambda or anonymous method whose only statement returns <c>true</c>.</summary>
+        private static bool ReturnsTrue(IOperation value)
+        {
+            while (value is IConversionOperation or IDelegateCreationOperation)
+            {
+                value = value is IConversionOperation conversion ? conversion.Operand : ((IDelegateCreationOperation)value).Target;
+            }
+
+            if (value is not IAnonymousFunctionOperation { Body.Operations: { Length: 1 } statements })
+            {
+                return false;
+            }
+
+            return statements[0] is IReturnOperation { ReturnedValue: { } returned } && IsTrue(returned);
+        }
     }
 }

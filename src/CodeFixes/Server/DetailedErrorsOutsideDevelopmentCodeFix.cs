@@ -19,6 +19,8 @@ public sealed class DetailedErrorsOutsideDevelopmentCodeFix : CodeFixProvider
 {
     internal const string WrapKey = "SE1002.WrapInIsDevelopment";
     internal const string AssignKey = "SE1002.AssignIsDevelopment";
+    internal const string RemoveCallKey = "SE1002.RemoveDeveloperExceptionPage";
+    internal const string RemoveEnvironmentKey = "SE1002.RemoveEnvironmentNameAssignment";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.SE1002_DetailedErrorsOutsideDevelopment.Id);
@@ -36,22 +38,158 @@ public sealed class DetailedErrorsOutsideDevelopmentCodeFix : CodeFixProvider
         var diagnostic = context.Diagnostics[0];
         var node = root.FindNode(diagnostic.Location.SourceSpan);
         diagnostic.Properties.TryGetValue(DetailedErrorsOutsideDevelopmentAnalyzer.KindKey, out var kind);
+        var document = context.Document;
 
-        if (kind == DetailedErrorsOutsideDevelopmentAnalyzer.KindDetailedErrors
-            && node.FirstAncestorOrSelf<AssignmentExpressionSyntax>() is { } assignment)
+        switch (kind)
         {
-            context.RegisterCodeFix(
-                CodeAction.Create("Enable detailed errors only in Development", c => AssignIsDevelopmentAsync(context.Document, assignment, c), AssignKey),
-                diagnostic);
+            case DetailedErrorsOutsideDevelopmentAnalyzer.KindDetailedErrors
+                when node.FirstAncestorOrSelf<AssignmentExpressionSyntax>() is { } assignment:
+                context.RegisterCodeFix(
+                    CodeAction.Create("Enable detailed errors only in Development", c => AssignIsDevelopmentAsync(document, assignment, c), AssignKey),
+                    diagnostic);
+                break;
+
+            case DetailedErrorsOutsideDevelopmentAnalyzer.KindIncludeExceptionDetails
+                when node.FirstAncestorOrSelf<AssignmentExpressionSyntax>() is { } predicate && ReturnedTrue(predicate.Right) is { } literal:
+                context.RegisterCodeFix(
+                    CodeAction.Create("Include exception details only in Development", c => ReturnIsDevelopmentAsync(document, predicate, literal, c), AssignKey),
+                    diagnostic);
+                break;
+
+            case DetailedErrorsOutsideDevelopmentAnalyzer.KindDeveloperExceptionPage or DetailedErrorsOutsideDevelopmentAnalyzer.KindDatabaseErrorPage
+                when node.FirstAncestorOrSelf<InvocationExpressionSyntax>() is { Expression: MemberAccessExpressionSyntax } invocation:
+                var isDeveloperPage = kind == DetailedErrorsOutsideDevelopmentAnalyzer.KindDeveloperExceptionPage;
+                if (WrapTarget.Find(invocation) is { } target)
+                {
+                    context.RegisterCodeFix(
+                        CodeAction.Create(
+                            isDeveloperPage ? "Use the developer exception page only in Development" : "Use the database error page only in Development",
+                            c => WrapAsync(document, invocation, target, c),
+                            WrapKey),
+                        diagnostic);
+                }
+
+                // Minimal hosting turns the developer exception page on in Development by itself: the call can go.
+                if (isDeveloperPage && await CanRemoveCallAsync(document, invocation, context.CancellationToken).ConfigureAwait(false))
+                {
+                    context.RegisterCodeFix(
+                        CodeAction.Create("Remove UseDeveloperExceptionPage() (WebApplication shows it in Development already)", c => RemoveCallAsync(document, invocation, c), RemoveCallKey),
+                        diagnostic);
+                }
+
+                break;
+
+            case DetailedErrorsOutsideDevelopmentAnalyzer.KindForcedEnvironment
+                when node.FirstAncestorOrSelf<AssignmentExpressionSyntax>() is { Parent: ExpressionStatementSyntax { Parent: BlockSyntax or GlobalStatementSyntax } statement }:
+                context.RegisterCodeFix(
+                    CodeAction.Create("Remove the EnvironmentName assignment (set ASPNETCORE_ENVIRONMENT instead)", c => RemoveStatementAsync(document, statement, c), RemoveEnvironmentKey),
+                    diagnostic);
+                break;
         }
-        else if (kind == DetailedErrorsOutsideDevelopmentAnalyzer.KindDeveloperExceptionPage
-            && node.FirstAncestorOrSelf<InvocationExpressionSyntax>() is { Expression: MemberAccessExpressionSyntax } invocation
-            && WrapTarget.Find(invocation) is { } target)
+    }
+
+    /// <summary>The <c>true</c> that a predicate lambda returns: its expression body or its single return.</summary>
+    private static ExpressionSyntax? ReturnedTrue(ExpressionSyntax value)
+    {
+        while (value is ParenthesizedExpressionSyntax or CastExpressionSyntax)
         {
-            context.RegisterCodeFix(
-                CodeAction.Create("Use the developer exception page only in Development", c => WrapAsync(context.Document, invocation, target, c), WrapKey),
-                diagnostic);
+            value = value is ParenthesizedExpressionSyntax parenthesized ? parenthesized.Expression : ((CastExpressionSyntax)value).Expression;
         }
+
+        var returned = value switch
+        {
+            AnonymousFunctionExpressionSyntax { ExpressionBody: { } body } => body,
+            AnonymousFunctionExpressionSyntax { Block.Statements: { Count: 1 } statements } when statements[0] is ReturnStatementSyntax { Expression: { } expression } => expression,
+            _ => null,
+        };
+
+        return returned is LiteralExpressionSyntax { RawKind: (int)SyntaxKind.TrueLiteralExpression } ? returned : null;
+    }
+
+    private static async Task<Document> ReturnIsDevelopmentAsync(Document document, AssignmentExpressionSyntax assignment, ExpressionSyntax literal, CancellationToken cancellationToken)
+    {
+        var model = (await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false))!;
+        var root = (CompilationUnitSyntax)(await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
+        var environment = HostEnvironmentLocator.Find(model, assignment);
+
+        ExpressionSyntax value;
+        var fromServices = false;
+        if (environment is { } env)
+        {
+            value = env.IsDevelopmentCall();
+        }
+        else if (FirstNamedParameter(assignment.Right) is { } context)
+        {
+            // The predicate receives the HttpContext: ask its services for the environment.
+            value = SyntaxFactory.ParseExpression(context + ".RequestServices.GetRequiredService<IHostEnvironment>().IsDevelopment()");
+            fromServices = true;
+        }
+        else
+        {
+            value = SyntaxFactory.LiteralExpression(SyntaxKind.FalseLiteralExpression);
+        }
+
+        var unit = root.ReplaceNode(literal, value.WithTriviaFrom(literal));
+        if (fromServices)
+        {
+            unit = Imports.AddIfMissing(unit, model, assignment.SpanStart, "Microsoft.Extensions.DependencyInjection", "ServiceProviderServiceExtensions");
+            unit = Imports.AddIfMissing(unit, model, assignment.SpanStart, "Microsoft.Extensions.Hosting", "IHostEnvironment");
+        }
+        else
+        {
+            unit = AddExtensionImport(model, assignment.SpanStart, environment, unit);
+        }
+
+        return document.WithSyntaxRoot(unit);
+    }
+
+    private static string? FirstNamedParameter(ExpressionSyntax lambda)
+    {
+        var parameter = lambda switch
+        {
+            ParenthesizedLambdaExpressionSyntax { ParameterList.Parameters.Count: > 0 } parenthesized => parenthesized.ParameterList.Parameters[0],
+            SimpleLambdaExpressionSyntax simple => simple.Parameter,
+            _ => null,
+        };
+
+        var name = parameter?.Identifier.ValueText;
+        return string.IsNullOrEmpty(name) || name == "_" ? null : name;
+    }
+
+    private static async Task<bool> CanRemoveCallAsync(Document document, InvocationExpressionSyntax invocation, CancellationToken cancellationToken)
+    {
+        // Only the parameterless call: options (`SourceCodeLineCount`) would be lost in Development.
+        if (invocation.ArgumentList.Arguments.Count != 0
+            || (invocation.Parent is not ExpressionStatementSyntax { Parent: BlockSyntax or GlobalStatementSyntax or SwitchSectionSyntax }
+                && WrapTarget.Find(invocation) is not { IsChained: true }))
+        {
+            return false;
+        }
+
+        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        var receiver = ((MemberAccessExpressionSyntax)invocation.Expression).Expression;
+        return model is not null
+            && WellKnownTypes.Get(model.Compilation).IsA(model.GetTypeInfo(receiver, cancellationToken).Type, WellKnownType.Microsoft_AspNetCore_Builder_WebApplication);
+    }
+
+    private static async Task<Document> RemoveCallAsync(Document document, InvocationExpressionSyntax invocation, CancellationToken cancellationToken)
+    {
+        var root = (await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
+        if (invocation.Parent is ExpressionStatementSyntax statement)
+        {
+            return await RemoveStatementAsync(document, statement, cancellationToken).ConfigureAwait(false);
+        }
+
+        // `app.UseDeveloperExceptionPage().UseRouting();` → `app.UseRouting();`
+        var receiver = ((MemberAccessExpressionSyntax)invocation.Expression).Expression;
+        return document.WithSyntaxRoot(root.ReplaceNode(invocation, receiver.WithTriviaFrom(invocation)));
+    }
+
+    private static async Task<Document> RemoveStatementAsync(Document document, StatementSyntax statement, CancellationToken cancellationToken)
+    {
+        var root = (await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
+        SyntaxNode node = statement.Parent is GlobalStatementSyntax global ? global : statement;
+        return document.WithSyntaxRoot(root.RemoveNode(node, SyntaxRemoveOptions.KeepUnbalancedDirectives)!);
     }
 
     private static async Task<Document> AssignIsDevelopmentAsync(Document document, AssignmentExpressionSyntax assignment, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using ServerErrors.Analyzers.CodeFixes.Server;
 using ServerErrors.Analyzers.Server;
+using ServerErrors.Analyzers.Tests.Stubs;
 using ServerErrors.Analyzers.Tests.Verifiers;
 using Xunit;
 using Verify = ServerErrors.Analyzers.Tests.Verifiers.Verifier<
@@ -594,6 +595,538 @@ public class SE1002Tests
             "'UseDeveloperExceptionPage()' is not guarded by an IsDevelopment() check and sends exception details to clients in every environment",
         },
     }.RunAsync();
+
+    // ---- Custom environment checks through EnvironmentName ----
+
+    [Fact]
+    public Task EnvironmentNameComparedWithCustomName_IsSilent() => Verify.VerifyAnalyzerAsync(
+        """
+        var app = WebApplication.Create(args);
+        if (app.Environment.IsDevelopment() || app.Environment.EnvironmentName == "Docker")
+        {
+            app.UseDeveloperExceptionPage();
+        }
+        if ("Local" == app.Environment.EnvironmentName)
+        {
+            app.UseDeveloperExceptionPage();
+        }
+        if (string.Equals(app.Environment.EnvironmentName, "Testing", StringComparison.OrdinalIgnoreCase))
+        {
+            app.UseDeveloperExceptionPage();
+        }
+        if (app.Environment.EnvironmentName.Equals("Docker", StringComparison.Ordinal) || app.Environment.EnvironmentName.Equals(Environments.Development))
+        {
+            app.UseDeveloperExceptionPage();
+        }
+        if (app.Environment.EnvironmentName != Environments.Production)
+        {
+            app.UseDeveloperExceptionPage();
+        }
+        if (Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") == "Development")
+        {
+            app.UseDeveloperExceptionPage();
+        }
+        switch (app.Environment.EnvironmentName)
+        {
+            case "Development":
+            case "Docker":
+                app.UseDeveloperExceptionPage();
+                break;
+        }
+        """);
+
+    [Fact]
+    public Task EnvironmentNameOnParameters_NullConditional_IsSilent() => Verify.VerifyAnalyzerAsync(
+        """
+        public class Startup
+        {
+            public void Configure(IApplicationBuilder app, IWebHostEnvironment? env)
+            {
+                if (env?.IsDevelopment() == true || env?.EnvironmentName == "Testing")
+                {
+                    app.UseDeveloperExceptionPage();
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task EnvironmentNameComparedWithSharedName_IsFlaggedWithConditionMessage() => new AnalyzerTest<DetailedErrorsOutsideDevelopmentAnalyzer>
+    {
+        TestCode = """
+            var app = WebApplication.Create(args);
+            if (app.Environment.EnvironmentName == "Production" || app.Environment.EnvironmentName == Environments.Staging)
+            {
+                app.[|UseDeveloperExceptionPage()|];
+            }
+            switch (app.Environment.EnvironmentName)
+            {
+                case "Staging":
+                    app.[|UseDeveloperExceptionPage()|];
+                    break;
+                default:
+                    app.[|UseDeveloperExceptionPage()|];
+                    break;
+            }
+            """,
+        ExpectedMessages = new()
+        {
+            "'UseDeveloperExceptionPage()' is not limited to Development by the condition around it and sends exception details to clients wherever that condition holds",
+            "'UseDeveloperExceptionPage()' is not limited to Development by the condition around it and sends exception details to clients wherever that condition holds",
+            "'UseDeveloperExceptionPage()' is not limited to Development by the condition around it and sends exception details to clients wherever that condition holds",
+        },
+    }.RunAsync();
+
+    [Fact]
+    public Task ConditionNotUnderstood_MessageDoesNotClaimEveryEnvironment() => new AnalyzerTest<DetailedErrorsOutsideDevelopmentAnalyzer>
+    {
+        TestCode = """
+            var builder = WebApplication.CreateBuilder(args);
+            var app = builder.Build();
+            if (builder.Configuration.GetValue<bool>("ShowErrors"))
+            {
+                app.[|UseDeveloperExceptionPage()|];
+            }
+            if (!app.Environment.IsDevelopment())
+            {
+                app.[|UseDeveloperExceptionPage()|];
+            }
+            app.[|UseDeveloperExceptionPage()|];
+            """,
+        ExpectedMessages = new()
+        {
+            "'UseDeveloperExceptionPage()' is not limited to Development by the condition around it and sends exception details to clients wherever that condition holds",
+            "'UseDeveloperExceptionPage()' is not limited to Development by the condition around it and sends exception details to clients wherever that condition holds",
+            "'UseDeveloperExceptionPage()' is not guarded by an IsDevelopment() check and sends exception details to clients in every environment",
+        },
+    }.RunAsync();
+
+    [Fact]
+    public Task StartupConventionForDevelopment_IsSilent() => Verify.VerifyAnalyzerAsync(
+        """
+        public class Startup
+        {
+            public void ConfigureDevelopment(IApplicationBuilder app) => app.UseDeveloperExceptionPage();
+
+            public void ConfigureDevelopmentServices(IServiceCollection services) => services.AddSignalR(o => o.EnableDetailedErrors = true);
+        }
+
+        public class StartupDevelopment
+        {
+            public void Configure(IApplicationBuilder app) => app.UseDeveloperExceptionPage();
+        }
+        """);
+
+    // ---- EnvironmentName forced to Development before the guard ----
+
+    [Fact]
+    public Task EnvironmentNameSetToDevelopment_BeforeGuard_FlaggedAtAssignmentAndRemoved() => new CodeFixTest<DetailedErrorsOutsideDevelopmentAnalyzer, DetailedErrorsOutsideDevelopmentCodeFix>
+    {
+        TestCode = """
+            var builder = WebApplication.CreateBuilder(args);
+            [|builder.Environment.EnvironmentName = Environments.Development|];
+            var app = builder.Build();
+            if (app.Environment.IsDevelopment())
+            {
+                app.UseDeveloperExceptionPage();
+            }
+            app.Run();
+            """,
+        FixedCode = """
+            var builder = WebApplication.CreateBuilder(args);
+            var app = builder.Build();
+            if (app.Environment.IsDevelopment())
+            {
+                app.UseDeveloperExceptionPage();
+            }
+            app.Run();
+            """,
+        ExpectedMessages = new()
+        {
+            "'builder.Environment.EnvironmentName = Environments.Development' makes the environment check around 'UseDeveloperExceptionPage()' always true and sends exception details to clients in every environment",
+        },
+    }.RunAsync();
+
+    [Fact]
+    public Task EnvironmentNameSetToDevelopment_InStartup_LiteralAndDetailedErrors() => Verify.VerifyCodeFixAsync(
+        """
+        public class Startup
+        {
+            public void ConfigureServices(IServiceCollection services, IWebHostEnvironment env)
+            {
+                [|env.EnvironmentName = "Development"|];
+                services.AddSignalR(o => o.EnableDetailedErrors = env.IsDevelopment() ? true : false);
+                if (!env.IsProduction())
+                {
+                    services.AddSignalR(o => o.EnableDetailedErrors = true);
+                }
+            }
+        }
+        """,
+        """
+        public class Startup
+        {
+            public void ConfigureServices(IServiceCollection services, IWebHostEnvironment env)
+            {
+                services.AddSignalR(o => o.EnableDetailedErrors = env.IsDevelopment() ? true : false);
+                if (!env.IsProduction())
+                {
+                    services.AddSignalR(o => o.EnableDetailedErrors = true);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task EnvironmentNameSet_ConditionallyOrAfterOrToOtherName_IsSilent() => Verify.VerifyAnalyzerAsync(
+        """
+        var builder = WebApplication.CreateBuilder(args);
+        if (args.Contains("--dev"))
+        {
+            builder.Environment.EnvironmentName = Environments.Development;
+        }
+        builder.Environment.EnvironmentName = "Docker";
+        var app = builder.Build();
+        if (app.Environment.IsDevelopment())
+        {
+            app.UseDeveloperExceptionPage();
+        }
+        app.Environment.EnvironmentName = "Development";
+        """);
+
+    [Fact]
+    public Task EnvironmentNameSetToDevelopment_CustomGuardAfter_IsSilent() => Verify.VerifyAnalyzerAsync(
+        """
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Environment.EnvironmentName = "Development";
+        var app = builder.Build();
+        if (app.Environment.IsEnvironment("Local"))
+        {
+            app.UseDeveloperExceptionPage();
+        }
+        app.Run();
+        """);
+
+    // ---- Minimal hosting: the developer page is on in Development already ----
+
+    [Fact]
+    public Task WebApplication_SecondVariant_RemovesTheCall() => new CodeFixTest<DetailedErrorsOutsideDevelopmentAnalyzer, DetailedErrorsOutsideDevelopmentCodeFix>
+    {
+        TestCode = """
+            var builder = WebApplication.CreateBuilder(args);
+            var app = builder.Build();
+            app.[|UseDeveloperExceptionPage()|];
+            app.[|UseDeveloperExceptionPage()|].UseRouting();
+            app.Run();
+            """,
+        FixedCode = """
+            var builder = WebApplication.CreateBuilder(args);
+            var app = builder.Build();
+            app.UseRouting();
+            app.Run();
+            """,
+        CodeActionEquivalenceKey = DetailedErrorsOutsideDevelopmentCodeFix.RemoveCallKey,
+        ExpectedCodeActionTitles = new()
+        {
+            "Use the developer exception page only in Development",
+            "Remove UseDeveloperExceptionPage() (WebApplication shows it in Development already)",
+        },
+    }.RunAsync();
+
+    [Fact]
+    public Task NotWebApplication_OrWithOptions_OnlyTheGuardIsOffered() => new CodeFixTest<DetailedErrorsOutsideDevelopmentAnalyzer, DetailedErrorsOutsideDevelopmentCodeFix>
+    {
+        TestCode = """
+            public class Startup
+            {
+                public void Configure(IApplicationBuilder app, IWebHostEnvironment env)
+                {
+                    app.[|UseDeveloperExceptionPage()|];
+                }
+
+                public void Configure(WebApplication app)
+                {
+                    app.[|UseDeveloperExceptionPage(new DeveloperExceptionPageOptions { SourceCodeLineCount = 3 })|];
+                }
+            }
+            """,
+        FixedCode = """
+            public class Startup
+            {
+                public void Configure(IApplicationBuilder app, IWebHostEnvironment env)
+                {
+                    app.[|UseDeveloperExceptionPage()|];
+                }
+
+                public void Configure(WebApplication app)
+                {
+                    app.[|UseDeveloperExceptionPage(new DeveloperExceptionPageOptions { SourceCodeLineCount = 3 })|];
+                }
+            }
+            """,
+        CodeActionEquivalenceKey = DetailedErrorsOutsideDevelopmentCodeFix.RemoveCallKey,
+        ExpectedCodeActionTitles = new() { "Use the developer exception page only in Development" },
+    }.RunAsync();
+
+    // ---- UseDatabaseErrorPage ----
+
+    [Fact]
+    public Task DatabaseErrorPage_Unguarded_Wrapped() => new CodeFixTest<DetailedErrorsOutsideDevelopmentAnalyzer, DetailedErrorsOutsideDevelopmentCodeFix>
+    {
+        TestCode = """
+            public class Startup
+            {
+                public void Configure(IApplicationBuilder app, IWebHostEnvironment env)
+                {
+                    app.[|UseDatabaseErrorPage()|];
+                    app.[|UseDatabaseErrorPage(new DatabaseErrorPageOptions())|];
+                    if (env.IsDevelopment())
+                    {
+                        app.UseDatabaseErrorPage();
+                    }
+                }
+            }
+            """,
+        FixedCode = """
+            public class Startup
+            {
+                public void Configure(IApplicationBuilder app, IWebHostEnvironment env)
+                {
+                    if (env.IsDevelopment())
+                    {
+                        app.UseDatabaseErrorPage();
+                    }
+                    if (env.IsDevelopment())
+                    {
+                        app.UseDatabaseErrorPage(new DatabaseErrorPageOptions());
+                    }
+                    if (env.IsDevelopment())
+                    {
+                        app.UseDatabaseErrorPage();
+                    }
+                }
+            }
+            """,
+        AdditionalSources = { DetailedErrorsStubs.DatabaseErrorPage },
+        ExpectedCodeActionTitles = new() { "Use the database error page only in Development" },
+    }.RunAsync();
+
+    [Fact]
+    public Task DatabaseErrorPage_OnWebApplication_HasNoRemoveVariant() => new CodeFixTest<DetailedErrorsOutsideDevelopmentAnalyzer, DetailedErrorsOutsideDevelopmentCodeFix>
+    {
+        TestCode = """
+            var app = WebApplication.Create(args);
+            app.[|UseDatabaseErrorPage()|];
+            """,
+        FixedCode = """
+            var app = WebApplication.Create(args);
+            if (app.Environment.IsDevelopment())
+            {
+                app.UseDatabaseErrorPage();
+            }
+            """,
+        AdditionalSources = { DetailedErrorsStubs.DatabaseErrorPage },
+        ExpectedCodeActionTitles = new() { "Use the database error page only in Development" },
+    }.RunAsync();
+
+    // ---- Blazor Server CircuitOptions.DetailedErrors ----
+
+    [Fact]
+    public Task Blazor_DetailedErrorsTrue_EveryRegistration_AssignsIsDevelopment() => Verify.VerifyCodeFixAsync(
+        """
+        using Microsoft.AspNetCore.Components.Server;
+
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddServerSideBlazor(o => [|o.DetailedErrors = true|]);
+        builder.Services.AddServerSideBlazor().AddCircuitOptions(o => { [|o.DetailedErrors = true|]; });
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents(o => [|o.DetailedErrors = true|]);
+        builder.Services.Configure<CircuitOptions>(o => [|o.DetailedErrors = true|]);
+        """,
+        """
+        using Microsoft.AspNetCore.Components.Server;
+
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddServerSideBlazor(o => o.DetailedErrors = builder.Environment.IsDevelopment());
+        builder.Services.AddServerSideBlazor().AddCircuitOptions(o => { o.DetailedErrors = builder.Environment.IsDevelopment(); });
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents(o => o.DetailedErrors = builder.Environment.IsDevelopment());
+        builder.Services.Configure<CircuitOptions>(o => o.DetailedErrors = builder.Environment.IsDevelopment());
+        """);
+
+    [Fact]
+    public Task Blazor_DetailedErrors_GuardedOrFromConfiguration_IsSilent() => Verify.VerifyAnalyzerAsync(
+        """
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddServerSideBlazor(o => o.DetailedErrors = builder.Environment.IsDevelopment());
+        builder.Services.AddServerSideBlazor(o => o.DetailedErrors = builder.Configuration.GetValue<bool>("DetailedErrors"));
+        if (builder.Environment.IsDevelopment())
+        {
+            builder.Services.AddServerSideBlazor(o => o.DetailedErrors = true);
+        }
+        builder.Services.AddServerSideBlazor(o => o.DetailedErrors = false);
+        """);
+
+    [Fact]
+    public Task Blazor_DetailedErrors_Message() => new AnalyzerTest<DetailedErrorsOutsideDevelopmentAnalyzer>
+    {
+        TestCode = """
+            var builder = WebApplication.CreateBuilder(args);
+            builder.Services.AddServerSideBlazor(o => [|o.DetailedErrors = true|]);
+            """,
+        ExpectedMessages = new() { "'DetailedErrors = true' is not guarded by an IsDevelopment() check and sends exception details to clients in every environment" },
+    }.RunAsync();
+
+    // ---- Hellang ProblemDetailsOptions.IncludeExceptionDetails ----
+
+    [Fact]
+    public Task Hellang_IncludeExceptionDetailsAlwaysTrue_ReturnsIsDevelopment() => new CodeFixTest<DetailedErrorsOutsideDevelopmentAnalyzer, DetailedErrorsOutsideDevelopmentCodeFix>
+    {
+        TestCode = """
+            using Hellang.Middleware.ProblemDetails;
+
+            var builder = WebApplication.CreateBuilder(args);
+            builder.Services.AddProblemDetails(o => [|o.IncludeExceptionDetails = (ctx, ex) => true|]);
+            builder.Services.AddProblemDetails(o =>
+            {
+                [|o.IncludeExceptionDetails = (_, _) =>
+                {
+                    return true;
+                }|];
+            });
+            """,
+        FixedCode = """
+            using Hellang.Middleware.ProblemDetails;
+
+            var builder = WebApplication.CreateBuilder(args);
+            builder.Services.AddProblemDetails(o => o.IncludeExceptionDetails = (ctx, ex) => builder.Environment.IsDevelopment());
+            builder.Services.AddProblemDetails(o =>
+            {
+                o.IncludeExceptionDetails = (_, _) =>
+                {
+                    return builder.Environment.IsDevelopment();
+                };
+            });
+            """,
+        AdditionalSources = { DetailedErrorsStubs.HellangProblemDetails },
+        ExpectedMessages = new()
+        {
+            "'IncludeExceptionDetails = (ctx, ex) => true' is not guarded by an IsDevelopment() check and sends exception details to clients in every environment",
+            "'IncludeExceptionDetails = (ctx, ex) => true' is not guarded by an IsDevelopment() check and sends exception details to clients in every environment",
+        },
+    }.RunAsync();
+
+    [Fact]
+    public Task Hellang_NoEnvironmentInScope_AsksTheRequestServices() => new CodeFixTest<DetailedErrorsOutsideDevelopmentAnalyzer, DetailedErrorsOutsideDevelopmentCodeFix>
+    {
+        WebImplicitUsings = false,
+        TestCode = """
+            using Hellang.Middleware.ProblemDetails;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public static class ProblemDetailsSetup
+            {
+                public static IServiceCollection AddErrors(this IServiceCollection services)
+                    => services.AddProblemDetails(options => [|options.IncludeExceptionDetails = (context, exception) => true|]);
+
+                public static IServiceCollection AddOtherErrors(this IServiceCollection services)
+                    => services.AddProblemDetails(options => [|options.IncludeExceptionDetails = (_, _) => true|]);
+            }
+            """,
+        FixedCode = """
+            using Hellang.Middleware.ProblemDetails;
+            using Microsoft.Extensions.DependencyInjection;
+            using Microsoft.Extensions.Hosting;
+
+            public static class ProblemDetailsSetup
+            {
+                public static IServiceCollection AddErrors(this IServiceCollection services)
+                    => services.AddProblemDetails(options => options.IncludeExceptionDetails = (context, exception) => context.RequestServices.GetRequiredService<IHostEnvironment>().IsDevelopment());
+
+                public static IServiceCollection AddOtherErrors(this IServiceCollection services)
+                    => services.AddProblemDetails(options => options.IncludeExceptionDetails = (_, _) => false);
+            }
+            """,
+        AdditionalSources = { DetailedErrorsStubs.HellangProblemDetails },
+    }.RunAsync();
+
+    [Fact]
+    public Task Hellang_PredicateThatDecides_IsSilent() => new AnalyzerTest<DetailedErrorsOutsideDevelopmentAnalyzer>
+    {
+        TestCode = """
+            using Hellang.Middleware.ProblemDetails;
+
+            var builder = WebApplication.CreateBuilder(args);
+            builder.Services.AddProblemDetails(o =>
+            {
+                o.IncludeExceptionDetails = (ctx, ex) => builder.Environment.IsDevelopment();
+                o.IncludeExceptionDetails = (ctx, ex) => false;
+                o.IncludeExceptionDetails = (ctx, ex) => ex is not TimeoutException;
+                o.IncludeExceptionDetails = (ctx, ex) => ctx.RequestServices.GetRequiredService<IHostEnvironment>().IsDevelopment();
+            });
+            if (builder.Environment.IsDevelopment())
+            {
+                builder.Services.AddProblemDetails(o => o.IncludeExceptionDetails = (ctx, ex) => true);
+            }
+            """,
+        AdditionalSources = { DetailedErrorsStubs.HellangProblemDetails },
+    }.RunAsync();
+
+    // ---- CoreWCF ServiceDebugBehavior.IncludeExceptionDetailInFaults ----
+
+    [Fact]
+    public Task CoreWcf_IncludeExceptionDetailInFaults_AssignsIsDevelopment() => new CodeFixTest<DetailedErrorsOutsideDevelopmentAnalyzer, DetailedErrorsOutsideDevelopmentCodeFix>
+    {
+        TestCode = """
+            using CoreWCF.Description;
+
+            var app = WebApplication.Create(args);
+            app.UseServiceModel(services => services.AddService<Calculator>(o => [|o.DebugBehavior.IncludeExceptionDetailInFaults = true|]));
+            var behavior = new ServiceDebugBehavior { [|IncludeExceptionDetailInFaults = true|], HttpHelpPageEnabled = true };
+            if (app.Environment.IsDevelopment())
+            {
+                behavior.IncludeExceptionDetailInFaults = true;
+            }
+
+            public class Calculator { }
+            """,
+        FixedCode = """
+            using CoreWCF.Description;
+
+            var app = WebApplication.Create(args);
+            app.UseServiceModel(services => services.AddService<Calculator>(o => o.DebugBehavior.IncludeExceptionDetailInFaults = app.Environment.IsDevelopment()));
+            var behavior = new ServiceDebugBehavior { IncludeExceptionDetailInFaults = app.Environment.IsDevelopment(), HttpHelpPageEnabled = true };
+            if (app.Environment.IsDevelopment())
+            {
+                behavior.IncludeExceptionDetailInFaults = true;
+            }
+
+            public class Calculator { }
+            """,
+        AdditionalSources = { DetailedErrorsStubs.CoreWcf },
+    }.RunAsync();
+
+    [Fact]
+    public Task NewSwitches_WithoutTheirPackages_SameNamesAreSilent() => Verify.VerifyAnalyzerAsync(
+        """
+        public class Options
+        {
+            public bool DetailedErrors { get; set; }
+            public bool IncludeExceptionDetailInFaults { get; set; }
+            public Func<HttpContext, Exception, bool>? IncludeExceptionDetails { get; set; }
+        }
+
+        public static class Setup
+        {
+            public static void UseDatabaseErrorPage(this IApplicationBuilder app) { }
+
+            public static void Configure(IApplicationBuilder app, Options o)
+            {
+                o.DetailedErrors = true;
+                o.IncludeExceptionDetailInFaults = true;
+                o.IncludeExceptionDetails = (ctx, ex) => true;
+                app.UseDatabaseErrorPage();
+            }
+        }
+        """);
 
     // ---- Configuration and bad input ----
 
