@@ -152,6 +152,7 @@ internal static class RetryAfterFlow
             _graph = graph;
             var blocks = graph.Blocks;
             _writes = new bool[blocks.Length][];
+            var anyWrite = false;
             for (var b = 0; b < blocks.Length; b++)
             {
                 var block = blocks[b];
@@ -163,6 +164,20 @@ internal static class RetryAfterFlow
                 }
 
                 _writes[b] = writes;
+                anyWrite |= System.Array.IndexOf(writes, true) >= 0;
+            }
+
+            if (anyWrite)
+            {
+                // `if (lease.TryGetMetadata(MetadataName.RetryAfter, out var delay)) { …RetryAfter = … }`: the header is set
+                // whenever the limiter knows the delay; the other path has nothing to say (the documented pattern).
+                for (var b = 0; b < blocks.Length; b++)
+                {
+                    if (blocks[b].BranchValue is { } condition && RetryAfterHeader.IsLimiterDelayCheck(condition))
+                    {
+                        _writes[b][_writes[b].Length - 1] = true;
+                    }
+                }
             }
 
             _setOnEntry = ComputeMustBeSet(blocks);

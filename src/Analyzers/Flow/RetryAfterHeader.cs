@@ -132,6 +132,46 @@ internal static class RetryAfterHeader
         return true;
     }
 
+    /// <summary>
+    /// True when <paramref name="condition"/> asks a rate limiter lease for its retry delay:
+    /// <c>lease.TryGetMetadata(MetadataName.RetryAfter, out …)</c> (also negated, or with <c>MetadataName.RetryAfter.Name</c>).
+    /// </summary>
+    public static bool IsLimiterDelayCheck(IOperation condition)
+    {
+        if (IsTryGetRetryAfter(condition))
+        {
+            return true;
+        }
+
+        foreach (var descendant in condition.Descendants())
+        {
+            if (IsTryGetRetryAfter(descendant))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsTryGetRetryAfter(IOperation operation)
+    {
+        if (operation is not IInvocationOperation { TargetMethod.Name: "TryGetMetadata", Arguments.Length: >= 1 } invocation)
+        {
+            return false;
+        }
+
+        var name = WithoutConversions(invocation.Arguments[0].Value);
+        if (name is IPropertyReferenceOperation { Property.Name: "Name", Instance: { } instance })
+        {
+            name = WithoutConversions(instance);
+        }
+
+        return name is IPropertyReferenceOperation or IFieldReferenceOperation
+            && ((IMemberReferenceOperation)name).Member is { Name: "RetryAfter", ContainingType: { Name: "MetadataName" } owner }
+            && owner.ContainingNamespace?.ToDisplayString() == "System.Threading.RateLimiting";
+    }
+
     /// <summary>True for the constant <c>"Retry-After"</c> (any casing) and <c>HeaderNames.RetryAfter</c>.</summary>
     public static bool IsRetryAfterName(IOperation operation)
     {

@@ -54,8 +54,8 @@ public sealed class RetryAfterMissingCodeFix : CodeFixProvider
             }
 
             var (title, key) = plan.IsRateLimiter
-                ? ("Add an OnRejected that sets Retry-After", AddOnRejectedKey)
-                : ("Set the Retry-After header", AddHeaderKey);
+                ? (plan.Handler is null ? "Add an OnRejected that sets Retry-After" : "Set Retry-After in OnRejected from the lease", AddOnRejectedKey)
+                : (plan.Handler is null ? "Set the Retry-After header" : "Set the Retry-After header from the lease", AddHeaderKey);
             var document = context.Document;
             context.RegisterCodeFix(
                 CodeAction.Create(title, async c => await FixDocumentAsync(document, ImmutableArray.Create(diagnostic), key, c).ConfigureAwait(false) ?? document, key),
@@ -86,7 +86,7 @@ public sealed class RetryAfterMissingCodeFix : CodeFixProvider
 
             // Several responses before the same statement need the header once, and a header inserted earlier in
             // the same block already covers every response after it: fixing them one by one gives the same code.
-            if (!anchors.Add(plan.Anchor) || IsCoveredByEarlierHeader(plan, plans))
+            if (!anchors.Add(plan.Anchor) || IsCoveredByEarlierHeader(plan, plans) || IsSameHandler(plan, plans))
             {
                 continue;
             }
@@ -128,10 +128,14 @@ public sealed class RetryAfterMissingCodeFix : CodeFixProvider
                 unit = Imports.AddIfMissing(unit, model, position, "Microsoft.AspNetCore.Http", "HttpContext");
             }
 
-            if (plan.IsRateLimiter)
+            if (plan.IsRateLimiter || plan.Handler is not null)
             {
                 unit = Imports.AddIfMissing(unit, model, position, "System.Globalization", "CultureInfo");
                 unit = Imports.AddIfMissing(unit, model, position, "System.Threading.RateLimiting", "MetadataName");
+            }
+
+            if (plan.IsRateLimiter && plan.Handler is null)
+            {
                 unit = Imports.AddIfMissing(unit, model, position, "System.Threading.Tasks", "ValueTask");
             }
         }
@@ -154,6 +158,25 @@ public sealed class RetryAfterMissingCodeFix : CodeFixProvider
                 && previous.Anchor.Parent is BlockSyntax block
                 && previous.Anchor.Span.End <= plan.Anchor.SpanStart
                 && block.Span.Contains(plan.Anchor.Span))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // Two diagnostics answered by one copy of the lease's delay into the same OnRejected handler.
+    private static bool IsSameHandler(Plan plan, List<Plan> earlier)
+    {
+        if (plan.Handler is null)
+        {
+            return false;
+        }
+
+        foreach (var previous in earlier)
+        {
+            if (previous.Handler == plan.Handler)
             {
                 return true;
             }
@@ -228,6 +251,9 @@ public sealed class RetryAfterMissingCodeFix : CodeFixProvider
 
         public string ContextParameterName { get; private set; } = DefaultContextParameterName;
 
+        /// <summary>The rate limiter's <c>OnRejected</c> lambda the fix writes into, when it does.</summary>
+        public SyntaxNode? Handler { get; private set; }
+
         public static Plan? Create(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
             if (!diagnostic.Location.IsInSource || diagnostic.Location.SourceTree != root.SyntaxTree)
@@ -290,15 +316,29 @@ public sealed class RetryAfterMissingCodeFix : CodeFixProvider
                 response = parameterName + ".Response";
             }
 
-            var header = useIndexer
-                ? $"{response}.Headers[\"Retry-After\"] = \"{seconds}\";"
-                : $"{response}.Headers.RetryAfter = \"{seconds}\";";
-            var statement = Elastic(SyntaxFactory.ParseStatement(header));
+            // Inside the rate limiter's OnRejected the lease knows the delay: copy it, never a constant in its place.
+            string? contextName = null;
+            var handler = lambdaNeedingContext is null ? OnRejectedHandler(model, expression, cancellationToken, out contextName) : null;
+            StatementSyntax statement;
+            if (handler is not null)
+            {
+                var headerTarget = useIndexer ? $"{response}.Headers[\"Retry-After\"]" : $"{response}.Headers.RetryAfter";
+                statement = LeaseDelayCopy(model, position, contextName!, headerTarget, seconds);
+            }
+            else
+            {
+                var header = useIndexer
+                    ? $"{response}.Headers[\"Retry-After\"] = \"{seconds}\";"
+                    : $"{response}.Headers.RetryAfter = \"{seconds}\";";
+                statement = Elastic(SyntaxFactory.ParseStatement(header));
+            }
+
             var returnsValue = body is not null && ReturnsValue(model, anchor, cancellationToken);
             return new Plan(anchor, insertAfter: false, statement, returnsValue)
             {
                 LambdaNeedingContext = lambdaNeedingContext,
                 ContextParameterName = parameterName,
+                Handler = handler,
             };
         }
 
@@ -307,6 +347,12 @@ public sealed class RetryAfterMissingCodeFix : CodeFixProvider
             if (expression is not AssignmentExpressionSyntax { Left: MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax options } } assignment)
             {
                 return null;
+            }
+
+            // An OnRejected already assigned: a second one before or after it would overwrite or be overwritten.
+            if (ExistingOnRejected(model, assignment, cancellationToken) is { } existing)
+            {
+                return CreateForExistingHandler(model, existing, seconds, useIndexer, cancellationToken);
             }
 
             SyntaxNode anchor;
@@ -350,6 +396,115 @@ public sealed class RetryAfterMissingCodeFix : CodeFixProvider
             var returnsValue = anchor is LambdaExpressionSyntax && ReturnsValue(model, anchor, cancellationToken);
             return new Plan(anchor, insertAfter: true, onRejected, returnsValue) { IsRateLimiter = true };
         }
+
+        private static Plan? CreateForExistingHandler(SemanticModel model, AnonymousFunctionExpressionSyntax handler, string seconds, bool useIndexer, CancellationToken cancellationToken)
+        {
+            var contextName = FirstParameterName(handler);
+            if (contextName is null)
+            {
+                return null;
+            }
+
+            SyntaxNode anchor;
+            int position;
+            if (handler.Block is { Statements.Count: > 0 } block)
+            {
+                anchor = block.Statements[0];
+                position = anchor.SpanStart;
+            }
+            else if (handler.ExpressionBody is { } body)
+            {
+                anchor = handler;
+                position = body.SpanStart;
+            }
+            else
+            {
+                return null;
+            }
+
+            var header = useIndexer ? $"{contextName}.HttpContext.Response.Headers[\"Retry-After\"]" : $"{contextName}.HttpContext.Response.Headers.RetryAfter";
+            var copy = LeaseDelayCopy(model, position, contextName, header, seconds);
+            var returnsValue = anchor is AnonymousFunctionExpressionSyntax && ReturnsValue(model, anchor, cancellationToken);
+            return new Plan(anchor, insertAfter: false, copy, returnsValue) { IsRateLimiter = true, Handler = handler };
+        }
+
+        /// <summary>The lambda assigned to <c>RateLimiterOptions.OnRejected</c> in the same body as <paramref name="rejection"/>.</summary>
+        private static AnonymousFunctionExpressionSyntax? ExistingOnRejected(SemanticModel model, AssignmentExpressionSyntax rejection, CancellationToken cancellationToken)
+        {
+            var body = rejection.FirstAncestorOrSelf<SyntaxNode>(n => n is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax or CompilationUnitSyntax);
+            if (body is null)
+            {
+                return null;
+            }
+
+            var rejectionOwner = (model.GetSymbolInfo(rejection.Left, cancellationToken).Symbol as IPropertySymbol)?.ContainingType;
+            foreach (var candidate in body.DescendantNodes())
+            {
+                if (candidate is AssignmentExpressionSyntax { Left: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "OnRejected" } left } onRejected
+                    && (body is not CompilationUnitSyntax || onRejected.FirstAncestorOrSelf<GlobalStatementSyntax>() is not null)
+                    && model.GetSymbolInfo(left, cancellationToken).Symbol is IPropertySymbol property
+                    && SymbolEqualityComparer.Default.Equals(property.ContainingType, rejectionOwner))
+                {
+                    var value = onRejected.Right;
+                    while (value is ParenthesizedExpressionSyntax parenthesized)
+                    {
+                        value = parenthesized.Expression;
+                    }
+
+                    return value as AnonymousFunctionExpressionSyntax;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The OnRejected lambda around <paramref name="expression"/> and its context parameter, or null.</summary>
+        private static SyntaxNode? OnRejectedHandler(SemanticModel model, ExpressionSyntax expression, CancellationToken cancellationToken, out string? contextName)
+        {
+            contextName = null;
+            var lambda = expression.FirstAncestorOrSelf<AnonymousFunctionExpressionSyntax>();
+            if (lambda is null
+                || model.GetSymbolInfo(lambda, cancellationToken).Symbol is not IMethodSymbol { Parameters.Length: > 0 } method
+                || method.Parameters[0].Type is not { Name: "OnRejectedContext" } contextType
+                || contextType.ContainingNamespace?.ToDisplayString() != "Microsoft.AspNetCore.RateLimiting")
+            {
+                return null;
+            }
+
+            contextName = FirstParameterName(lambda);
+            return contextName is null ? null : lambda;
+        }
+
+        private static string? FirstParameterName(AnonymousFunctionExpressionSyntax lambda)
+        {
+            var parameter = lambda switch
+            {
+                ParenthesizedLambdaExpressionSyntax { ParameterList.Parameters.Count: > 0 } parenthesized => parenthesized.ParameterList.Parameters[0],
+                SimpleLambdaExpressionSyntax simple => simple.Parameter,
+                _ => null,
+            };
+
+            var name = parameter?.Identifier.ValueText;
+            return string.IsNullOrEmpty(name) || name == "_" ? null : name;
+        }
+
+        /// <summary>
+        /// <c>if (ctx.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)) header = whole seconds; else header = "N";</c>
+        /// </summary>
+        private static StatementSyntax LeaseDelayCopy(SemanticModel model, int position, string contextName, string header, string seconds)
+        {
+            var delay = UniqueName(model, position, "retryAfter");
+            var text = contextName + ".Lease.TryGetMetadata(MetadataName.RetryAfter, out var " + delay + ")";
+            var statement = "if (" + text + ")\n{\n" + header + " = ((int)" + delay + ".TotalSeconds).ToString(CultureInfo.InvariantCulture);\n}\nelse\n{\n" + header + " = \"" + seconds + "\";\n}\n";
+            return Elastic(ElasticLines(SyntaxFactory.ParseStatement(statement)));
+        }
+
+        private static StatementSyntax ElasticLines(StatementSyntax parsed)
+            => parsed.ReplaceTrivia(
+                parsed.DescendantTrivia(),
+                static (original, _) => original.IsKind(SyntaxKind.EndOfLineTrivia)
+                    ? SyntaxFactory.ElasticCarriageReturnLineFeed
+                    : original.IsKind(SyntaxKind.WhitespaceTrivia) ? SyntaxFactory.ElasticSpace : original);
 
         private static StatementSyntax Elastic(StatementSyntax statement)
             => statement

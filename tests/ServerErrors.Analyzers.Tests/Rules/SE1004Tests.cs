@@ -277,4 +277,251 @@ public class SE1004Tests
         builder.Services.AddRateLimiter(options => options.RejectionStatusCode = 403);
         builder.Build().Run();
         """);
+
+    // ---- Rate limiter: the documented OnRejected pattern and fixes that keep the limiter's delay ----
+
+    [Fact]
+    public Task RateLimiter_DocumentedOnRejected_HeaderWhenLimiterKnowsTheDelay_Silent() => VerifyAnalyzerAsync(
+        """
+        using System.Globalization;
+        using System.Threading.RateLimiting;
+
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.OnRejected = async (context, cancellationToken) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                {
+                    context.HttpContext.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(NumberFormatInfo.InvariantInfo);
+                }
+
+                context.HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                await context.HttpContext.Response.WriteAsync("Too many requests. Please try again later.", cancellationToken);
+            };
+        });
+        builder.Services.AddRateLimiter(options =>
+        {
+            options.OnRejected = (context, token) =>
+            {
+                if (!context.Lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan delay))
+                {
+                    context.HttpContext.Response.StatusCode = 429;
+                    return ValueTask.CompletedTask;
+                }
+
+                context.HttpContext.Response.Headers["Retry-After"] = ((int)delay.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                context.HttpContext.Response.StatusCode = 429;
+                return ValueTask.CompletedTask;
+            };
+        });
+        builder.Build().Run();
+        """);
+
+    [Fact]
+    public Task RateLimiter_OnRejected_OtherConditionOrNoWrite_StillFlagged() => VerifyAnalyzerAsync(
+        """
+        using System.Threading.RateLimiting;
+
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddRateLimiter(options =>
+        {
+            options.OnRejected = async (context, token) =>
+            {
+                if (context.HttpContext.Request.Headers.ContainsKey("X-Debug"))
+                {
+                    context.HttpContext.Response.Headers.RetryAfter = "5";
+                }
+
+                {|SE1004:context.HttpContext.Response.StatusCode = 429|};
+                await context.HttpContext.Response.WriteAsync("Too many requests", token);
+            };
+        });
+        builder.Services.AddRateLimiter(options =>
+        {
+            options.OnRejected = async (context, token) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                {
+                    await context.HttpContext.Response.WriteAsync($"Retry in {retryAfter}", token);
+                }
+
+                {|SE1004:context.HttpContext.Response.StatusCode = 429|};
+            };
+        });
+        builder.Build().Run();
+        """);
+
+    [Fact]
+    public Task RateLimiter_ExistingOnRejectedAfter_CopyGoesIntoIt() => VerifyCodeFixAsync(
+        """
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddRateLimiter(options =>
+        {
+            {|SE1004:options.RejectionStatusCode = 429|};
+            options.OnRejected = async (context, token) =>
+            {
+                await context.HttpContext.Response.WriteAsync("Too many requests", token);
+            };
+        });
+        builder.Build().Run();
+        """,
+        """
+        using System.Globalization;
+        using System.Threading.RateLimiting;
+
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = 429;
+            options.OnRejected = async (context, token) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                {
+                    context.HttpContext.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                }
+                else
+                {
+                    context.HttpContext.Response.Headers.RetryAfter = "30";
+                }
+
+                await context.HttpContext.Response.WriteAsync("Too many requests", token);
+            };
+        });
+        builder.Build().Run();
+        """,
+        RetryAfterMissingCodeFix.AddOnRejectedKey);
+
+    [Fact]
+    public Task RateLimiter_ExistingOnRejectedBefore_ExpressionBodied_CopyGoesIntoIt() => new CodeFixTest<RetryAfterMissingAnalyzer, RetryAfterMissingCodeFix>
+    {
+        TestCode = """
+            public static class Limits
+            {
+                public static void Add(IServiceCollection services)
+                {
+                    services.AddRateLimiter(limiter =>
+                    {
+                        limiter.OnRejected = async (ctx, _) => await ctx.HttpContext.Response.WriteAsync("Slow down");
+                        {|SE1004:limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests|};
+                    });
+                }
+            }
+            """,
+        FixedCode = """
+            using System.Globalization;
+            using System.Threading.RateLimiting;
+
+            public static class Limits
+            {
+                public static void Add(IServiceCollection services)
+                {
+                    services.AddRateLimiter(limiter =>
+                    {
+                        limiter.OnRejected = async (ctx, _) =>
+                        {
+                            if (ctx.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                            {
+                                ctx.HttpContext.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                            }
+                            else
+                            {
+                                ctx.HttpContext.Response.Headers.RetryAfter = "30";
+                            }
+
+                            await ctx.HttpContext.Response.WriteAsync("Slow down");
+                        };
+                        limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+                    });
+                }
+            }
+            """,
+        ExpectedCodeActionTitles = new() { "Set Retry-After in OnRejected from the lease" },
+    }.RunAsync();
+
+    [Fact]
+    public Task RateLimiter_StatusInsideOnRejected_CopiesTheLeaseDelayNotAConstant() => new CodeFixTest<RetryAfterMissingAnalyzer, RetryAfterMissingCodeFix>
+    {
+        TestCode = """
+            var builder = WebApplication.CreateBuilder(args);
+            builder.Services.AddRateLimiter(options =>
+            {
+                options.OnRejected = async (context, token) =>
+                {
+                    var retryAfter = 1;
+                    {|SE1004:context.HttpContext.Response.StatusCode = 429|};
+                    await context.HttpContext.Response.WriteAsync($"Too many requests ({retryAfter})", token);
+                };
+            });
+            builder.Build().Run();
+            """,
+        FixedCode = """
+            using System.Globalization;
+            using System.Threading.RateLimiting;
+
+            var builder = WebApplication.CreateBuilder(args);
+            builder.Services.AddRateLimiter(options =>
+            {
+                options.OnRejected = async (context, token) =>
+                {
+                    var retryAfter = 1;
+                    if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter2))
+                    {
+                        context.HttpContext.Response.Headers.RetryAfter = ((int)retryAfter2.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                    }
+                    else
+                    {
+                        context.HttpContext.Response.Headers.RetryAfter = "30";
+                    }
+
+                    context.HttpContext.Response.StatusCode = 429;
+                    await context.HttpContext.Response.WriteAsync($"Too many requests ({retryAfter})", token);
+                };
+            });
+            builder.Build().Run();
+            """,
+        ExpectedCodeActionTitles = new() { "Set the Retry-After header from the lease" },
+    }.RunAsync();
+
+    [Fact]
+    public Task RateLimiter_RejectionAndStatusInsideOnRejected_OneCopy() => VerifyCodeFixAsync(
+        """
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddRateLimiter(options =>
+        {
+            {|SE1004:options.RejectionStatusCode = 429|};
+            options.OnRejected = async (context, token) =>
+            {
+                {|SE1004:context.HttpContext.Response.StatusCode = 429|};
+                await context.HttpContext.Response.WriteAsync("Too many requests", token);
+            };
+        });
+        builder.Build().Run();
+        """,
+        """
+        using System.Globalization;
+        using System.Threading.RateLimiting;
+
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = 429;
+            options.OnRejected = async (context, token) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                {
+                    context.HttpContext.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                }
+                else
+                {
+                    context.HttpContext.Response.Headers.RetryAfter = "30";
+                }
+
+                context.HttpContext.Response.StatusCode = 429;
+                await context.HttpContext.Response.WriteAsync("Too many requests", token);
+            };
+        });
+        builder.Build().Run();
+        """);
 }
