@@ -59,7 +59,8 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor SE1005_InvalidRetryAfterValue = Create(
         "SE1005",
         "Retry-After must be delta-seconds or an HTTP-date",
-        "'{0}' is not a valid Retry-After value; use a whole number of seconds or an HTTP-date",
+        // {1}: "is not a valid Retry-After value", or why a computed number may not be one.
+        "'{0}' {1}; use a whole number of seconds or an HTTP-date",
         Categories.Interoperability,
         DiagnosticSeverity.Warning,
         "RFC 9110 allows only a non-negative integer of seconds or an IMF-fixdate in Retry-After. Clients ignore any other value.");

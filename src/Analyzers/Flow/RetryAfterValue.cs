@@ -20,6 +20,9 @@ internal enum RetryAfterValueKind
 
     /// <summary>A <c>DateTime</c>/<c>DateTimeOffset</c> formatted without <c>"R"</c>.</summary>
     Date,
+
+    /// <summary>A <c>double</c>/<c>float</c>/<c>decimal</c> formatted as text (<c>TotalSeconds.ToString()</c>): may be fractional or negative.</summary>
+    Fractional,
 }
 
 /// <summary>
@@ -50,10 +53,20 @@ internal static class RetryAfterValue
         switch (expression)
         {
             case IInvocationOperation { TargetMethod.Name: "ToString", Instance: { } instance } invocation:
+                if (IsFloatingPoint(instance.Type))
+                {
+                    return ClassifyNumber(instance, FormatArgumentValue(invocation));
+                }
+
                 return ClassifyFormatting(instance.Type, FormatArgument(invocation));
 
             case IInterpolatedStringOperation { Parts.Length: 1 } interpolated
                 when interpolated.Parts[0] is IInterpolationOperation { Alignment: null } part:
+                if (IsFloatingPoint(part.Expression.Type))
+                {
+                    return ClassifyNumber(part.Expression, part.FormatString is null ? default : part.FormatString.ConstantValue);
+                }
+
                 return ClassifyFormatting(part.Expression.Type, part.FormatString is null ? Format.None : Format.Unknown);
 
             default:
@@ -111,6 +124,45 @@ internal static class RetryAfterValue
 
         var seconds = Math.Ceiling(number * factor.Value);
         return seconds is >= 0 and <= int.MaxValue ? (long)seconds : null;
+    }
+
+    private static bool IsFloatingPoint(ITypeSymbol? type)
+        => type?.SpecialType is SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Decimal;
+
+    /// <summary>
+    /// A floating-point number as text: fractional ("1.5", "1E+16") or negative unless rounded to a whole-number format
+    /// (<c>"F0"</c>, <c>"0"</c>, <c>"#"</c>) or already whole (<c>Math.Ceiling(x)</c>, <c>Math.Round(x)</c>). An unknown format is left alone.
+    /// </summary>
+    private static RetryAfterValueKind ClassifyNumber(IOperation number, Optional<object?> format)
+    {
+        if (number.WithoutConversions() is IInvocationOperation { TargetMethod: { Name: "Ceiling" or "Floor" or "Round" or "Truncate", ContainingType.Name: "Math" } })
+        {
+            return RetryAfterValueKind.Valid;
+        }
+
+        if (!format.HasValue || format.Value is null)
+        {
+            return RetryAfterValueKind.Fractional;
+        }
+
+        return format.Value is string text
+            ? (text is "F0" or "f0" or "0" or "#" or "#0" ? RetryAfterValueKind.Valid : RetryAfterValueKind.Fractional)
+            : RetryAfterValueKind.Valid;
+    }
+
+    /// <summary>The constant value of the <c>format</c> argument: none when there is no such argument.</summary>
+    private static Optional<object?> FormatArgumentValue(IInvocationOperation invocation)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Name == "format")
+            {
+                // A format that is not a constant: a non-null marker the caller leaves alone.
+                return argument.Value.ConstantValue.HasValue ? argument.Value.ConstantValue : new Optional<object?>(new object());
+            }
+        }
+
+        return default;
     }
 
     private enum Format

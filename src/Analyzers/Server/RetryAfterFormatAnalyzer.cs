@@ -57,6 +57,10 @@ public sealed class RetryAfterFormatAnalyzer : DiagnosticAnalyzer
         }
 
         context.ReportDiagnostic(Diagnostic.Create(
-            Descriptors.SE1005_InvalidRetryAfterValue, expression.Syntax.GetLocation(), properties, display));
+            Descriptors.SE1005_InvalidRetryAfterValue,
+            expression.Syntax.GetLocation(),
+            properties,
+            display,
+            kind == RetryAfterValueKind.Fractional ? "can be fractional or negative, which is not a valid Retry-After value" : "is not a valid Retry-After value"));
     }
 }

@@ -25,6 +25,7 @@ public sealed class RetryAfterFormatCodeFix : CodeFixProvider
     internal const string TimeSpanKey = "SE1005.TimeSpanToSeconds";
     internal const string DateKey = "SE1005.DateToHttpDate";
     internal const string ConstantKey = "SE1005.ConstantToSeconds";
+    internal const string FractionalKey = "SE1005.NumberToWholeSeconds";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.SE1005_InvalidRetryAfterValue.Id);
@@ -50,6 +51,7 @@ public sealed class RetryAfterFormatCodeFix : CodeFixProvider
             var title = rewrite.Key switch
             {
                 TimeSpanKey => "Send whole seconds",
+                FractionalKey => "Send whole, non-negative seconds (rounded up)",
                 DateKey => "Send an HTTP-date (\"R\")",
                 _ => $"Send {rewrite.Replacement}",
             };
@@ -71,6 +73,7 @@ public sealed class RetryAfterFormatCodeFix : CodeFixProvider
 
         var replacements = new Dictionary<SyntaxNode, SyntaxNode>();
         var needsGlobalization = false;
+        var needsSystem = false;
         var position = 0;
         foreach (var diagnostic in diagnostics)
         {
@@ -80,9 +83,10 @@ public sealed class RetryAfterFormatCodeFix : CodeFixProvider
             }
 
             replacements.Add(rewrite.Node, rewrite.Replacement);
-            if (rewrite.Key == TimeSpanKey)
+            if (rewrite.Key is TimeSpanKey or FractionalKey)
             {
                 needsGlobalization = true;
+                needsSystem |= rewrite.Key == FractionalKey;
                 position = rewrite.Node.SpanStart;
             }
         }
@@ -99,6 +103,10 @@ public sealed class RetryAfterFormatCodeFix : CodeFixProvider
             if (model is not null)
             {
                 unit = Imports.AddIfMissing(unit, model, position, "System.Globalization", "CultureInfo");
+                if (needsSystem)
+                {
+                    unit = Imports.AddIfMissing(unit, model, position, "System", "Math");
+                }
             }
         }
 
@@ -160,6 +168,16 @@ public sealed class RetryAfterFormatCodeFix : CodeFixProvider
 
                 var seconds2 = SyntaxFactory.ParseExpression($"((int){Receiver(span)}.TotalSeconds).ToString(CultureInfo.InvariantCulture)");
                 return new RewriteInfo(expression, seconds2.WithTriviaFrom(expression).WithAdditionalAnnotations(Formatter.Annotation), TimeSpanKey);
+
+            case nameof(RetryAfterValueKind.Fractional):
+                if (Formatted(expression) is not { } number)
+                {
+                    return null;
+                }
+
+                // Rounded up so that clients never come back early; never below zero. C# 7.3-safe syntax.
+                var whole = SyntaxFactory.ParseExpression($"Math.Max(0, (int)Math.Ceiling({number.WithoutTrivia()})).ToString(CultureInfo.InvariantCulture)");
+                return new RewriteInfo(expression, whole.WithTriviaFrom(expression).WithAdditionalAnnotations(Formatter.Annotation), FractionalKey);
 
             case nameof(RetryAfterValueKind.Date):
                 if (Formatted(expression) is not { } date)

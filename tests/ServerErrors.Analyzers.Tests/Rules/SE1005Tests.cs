@@ -190,4 +190,186 @@ public class SE1005Tests
             }
             """,
     }.RunAsync();
+
+    // ---- Numbers that can be fractional or negative ----
+
+    [Fact]
+    public Task FloatingPointSeconds_BecomeWholeNonNegativeSeconds() => new CodeFixTest<RetryAfterFormatAnalyzer, RetryAfterFormatCodeFix>
+    {
+        TestCode = """
+            using System.Threading.RateLimiting;
+
+            public class Middleware
+            {
+                public void A(HttpContext context, TimeSpan retryAfter)
+                {
+                    context.Response.Headers.RetryAfter = [|retryAfter.TotalSeconds.ToString()|];
+                }
+
+                public void B(HttpContext context, DateTimeOffset reset)
+                {
+                    var seconds = (reset - DateTimeOffset.UtcNow).TotalSeconds;
+                    context.Response.Headers["Retry-After"] = [|seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)|];
+                }
+
+                public void C(HttpContext context, TimeSpan window)
+                {
+                    context.Response.Headers.Append("Retry-After", [|$"{window.TotalSeconds}"|]);
+                }
+
+                public void D(HttpContext context, float delay, decimal cost)
+                {
+                    context.Response.Headers.RetryAfter = [|(delay / 2).ToString()|];
+                    context.Response.Headers.RetryAfter = [|cost.ToString("F2")|];
+                }
+
+                public void E(OnRejectedContextLike context)
+                {
+                    if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                    {
+                        context.HttpContext.Response.Headers.RetryAfter = [|retryAfter.TotalSeconds.ToString()|];
+                    }
+                }
+            }
+
+            public class OnRejectedContextLike
+            {
+                public HttpContext HttpContext { get; set; } = null!;
+                public RateLimitLease Lease { get; set; } = null!;
+            }
+            """,
+        FixedCode = """
+            using System.Globalization;
+            using System.Threading.RateLimiting;
+
+            public class Middleware
+            {
+                public void A(HttpContext context, TimeSpan retryAfter)
+                {
+                    context.Response.Headers.RetryAfter = Math.Max(0, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                }
+
+                public void B(HttpContext context, DateTimeOffset reset)
+                {
+                    var seconds = (reset - DateTimeOffset.UtcNow).TotalSeconds;
+                    context.Response.Headers["Retry-After"] = Math.Max(0, (int)Math.Ceiling(seconds)).ToString(CultureInfo.InvariantCulture);
+                }
+
+                public void C(HttpContext context, TimeSpan window)
+                {
+                    context.Response.Headers.Append("Retry-After", Math.Max(0, (int)Math.Ceiling(window.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
+                }
+
+                public void D(HttpContext context, float delay, decimal cost)
+                {
+                    context.Response.Headers.RetryAfter = Math.Max(0, (int)Math.Ceiling((delay / 2))).ToString(CultureInfo.InvariantCulture);
+                    context.Response.Headers.RetryAfter = Math.Max(0, (int)Math.Ceiling(cost)).ToString(CultureInfo.InvariantCulture);
+                }
+
+                public void E(OnRejectedContextLike context)
+                {
+                    if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                    {
+                        context.HttpContext.Response.Headers.RetryAfter = Math.Max(0, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                    }
+                }
+            }
+
+            public class OnRejectedContextLike
+            {
+                public HttpContext HttpContext { get; set; } = null!;
+                public RateLimitLease Lease { get; set; } = null!;
+            }
+            """,
+    }.RunAsync();
+
+    [Fact]
+    public Task FloatingPointSeconds_Message() => new AnalyzerTest<RetryAfterFormatAnalyzer>
+    {
+        TestCode = """
+            public class Middleware
+            {
+                public void A(HttpContext context, TimeSpan retryAfter) => context.Response.Headers.RetryAfter = [|retryAfter.TotalSeconds.ToString()|];
+            }
+            """,
+        ExpectedMessages = new() { "'retryAfter.TotalSeconds.ToString()' can be fractional or negative, which is not a valid Retry-After value; use a whole number of seconds or an HTTP-date" },
+    }.RunAsync();
+
+    [Fact]
+    public Task FloatingPointSeconds_WithoutSystemUsing_AddsIt() => new CodeFixTest<RetryAfterFormatAnalyzer, RetryAfterFormatCodeFix>
+    {
+        WebImplicitUsings = false,
+        TestCode = """
+            using Microsoft.AspNetCore.Http;
+
+            public class Middleware
+            {
+                public void A(HttpContext context, double seconds) => context.Response.Headers.RetryAfter = [|seconds.ToString()|];
+            }
+            """,
+        FixedCode = """
+            using System;
+            using System.Globalization;
+            using Microsoft.AspNetCore.Http;
+
+            public class Middleware
+            {
+                public void A(HttpContext context, double seconds) => context.Response.Headers.RetryAfter = Math.Max(0, (int)Math.Ceiling(seconds)).ToString(CultureInfo.InvariantCulture);
+            }
+            """,
+    }.RunAsync();
+
+    [Fact]
+    public Task FloatingPointSeconds_FixCompilesInCSharp7_3() => new CodeFixTest<RetryAfterFormatAnalyzer, RetryAfterFormatCodeFix>
+    {
+        LanguageVersion = Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp7_3,
+        WebImplicitUsings = false,
+        TestCode = """
+            using System;
+            using Microsoft.AspNetCore.Http;
+
+            public class Middleware
+            {
+                public void A(HttpContext context, TimeSpan delay)
+                {
+                    context.Response.Headers["Retry-After"] = [|delay.TotalSeconds.ToString()|];
+                }
+            }
+            """,
+        FixedCode = """
+            using System;
+            using System.Globalization;
+            using Microsoft.AspNetCore.Http;
+
+            public class Middleware
+            {
+                public void A(HttpContext context, TimeSpan delay)
+                {
+                    context.Response.Headers["Retry-After"] = Math.Max(0, (int)Math.Ceiling(delay.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                }
+            }
+            """,
+    }.RunAsync();
+
+    [Fact]
+    public Task WholeNumbers_AreSilent() => Verify.VerifyAnalyzerAsync(
+        """
+        using System.Globalization;
+
+        public class Middleware
+        {
+            public void M(HttpContext context, TimeSpan delay, double seconds, string format)
+            {
+                var headers = context.Response.Headers;
+                headers.RetryAfter = delay.TotalSeconds.ToString("F0");
+                headers.RetryAfter = seconds.ToString("0", CultureInfo.InvariantCulture);
+                headers.RetryAfter = $"{delay.TotalSeconds:F0}";
+                headers.RetryAfter = Math.Ceiling(delay.TotalSeconds).ToString();
+                headers.RetryAfter = Math.Round(seconds).ToString(CultureInfo.InvariantCulture);
+                headers.RetryAfter = ((int)seconds).ToString();
+                headers.RetryAfter = seconds.ToString(format);
+                headers["X-Elapsed"] = seconds.ToString();
+            }
+        }
+        """);
 }

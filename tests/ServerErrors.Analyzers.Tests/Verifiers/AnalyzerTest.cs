@@ -87,7 +87,8 @@ public class AnalyzerTest<TAnalyzer>
             && unit.Members.OfType<GlobalStatementSyntax>().Any());
         var compilationOptions = new CSharpCompilationOptions(
             hasTopLevelStatements ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary,
-            nullableContextOptions: NullableContextOptions.Enable);
+            // Nullable annotations need C# 8; a test pinned to C# 7.3 compiles without them.
+            nullableContextOptions: LanguageVersion.MapSpecifiedToEffectiveVersion() >= LanguageVersion.CSharp8 ? NullableContextOptions.Enable : NullableContextOptions.Disable);
 
         var solution = workspace.CurrentSolution.AddProject(ProjectInfo.Create(
             projectId, VersionStamp.Default, "TestProject", "TestProject", LanguageNames.CSharp,
