@@ -74,6 +74,23 @@ public static class RetryAfterEndpoints
             // SE1004 (Info): no OnRejected sets Retry-After; the fix adds one that copies the lease's RetryAfter.
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
         });
+
+    public static IServiceCollection AddDocumentedRateLimiter(this IServiceCollection services)
+        => services.AddRateLimiter(options =>
+        {
+            // Correct (no SE1004): the header is set whenever the limiter knows the delay.
+            options.OnRejected = async (context, token) =>
+            {
+                if (context.Lease.TryGetMetadata(System.Threading.RateLimiting.MetadataName.RetryAfter, out var retryAfter))
+                {
+                    // SE1005: a double as text can be "12.5"; the fix sends whole, non-negative seconds.
+                    context.HttpContext.Response.Headers.RetryAfter = retryAfter.TotalSeconds.ToString();
+                }
+
+                context.HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                await context.HttpContext.Response.WriteAsync("Too many requests.", token);
+            };
+        });
 }
 
 public class MaintenanceMiddleware

@@ -1172,6 +1172,12 @@ public class SE1002Tests
     [InlineData("var b = WebApplication.CreateBuilder(args);\nb.Services.AddSignalR(o => [|o.EnableDetailedErrors = true|]")]
     [InlineData("class C { void M(IApplicationBuilder app) { if (!missing.IsDevelopment()) return; app.UseDeveloperExceptionPage(); } }")]
     [InlineData("class C { void M(IApplicationBuilder app) { if (app.Environment.IsDevelopment()) app.UseDeveloperExceptionPage(); } }")]
+    [InlineData("var b = WebApplication.CreateBuilder(args);\nb.Services.AddServerSideBlazor(o => o.DetailedErrors = );")]
+    [InlineData("var b = WebApplication.CreateBuilder(args);\nb.Environment.EnvironmentName = ;\nif (b.Environment.IsDevelopment()) b.Services.AddSignalR(o => o.EnableDetailedErrors = true);")]
+    [InlineData("var b = WebApplication.CreateBuilder(args);\n[|b.Environment.EnvironmentName = \"Development\"|];\nif (b.Environment.IsDevelopment()) b.Services.AddSignalR(o => o.EnableDetailedErrors = true)")]
+    [InlineData("var app = WebApplication.Create(args);\nif (app.Environment.EnvironmentName == ) app.UseDeveloperExceptionPage();")]
+    [InlineData("var app = WebApplication.Create(args);\nif (string.Equals(app.Environment.EnvironmentName)) app.UseDeveloperExceptionPage();")]
+    [InlineData("var app = WebApplication.Create(args);\nswitch (app.Environment.EnvironmentName) { case : app.UseDeveloperExceptionPage(); break; }")]
     public Task IncompleteCode_DoesNotThrow(string source) => new AnalyzerTest<DetailedErrorsOutsideDevelopmentAnalyzer>
     {
         TestCode = source,
