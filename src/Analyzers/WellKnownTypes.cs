@@ -28,6 +28,7 @@ internal enum WellKnownType
     Microsoft_AspNetCore_Components_Server_CircuitOptions,
     Hellang_Middleware_ProblemDetails_ProblemDetailsOptions,
     CoreWCF_Description_ServiceDebugBehavior,
+    CoreWCF_ServiceBehaviorAttribute,
 
     // Exception details in responses (SE1001)
     System_Exception,

@@ -37,6 +37,9 @@ public sealed class DetailedErrorsOutsideDevelopmentAnalyzer : DiagnosticAnalyze
     /// <summary><c>EnvironmentName = "Development"</c> before a guard: the fix removes the assignment.</summary>
     internal const string KindForcedEnvironment = "ForcedEnvironment";
 
+    /// <summary><c>[ServiceBehavior(IncludeExceptionDetailInFaults = true)]</c>: an attribute cannot ask the environment; the fix sets <c>false</c>.</summary>
+    internal const string KindAttribute = "Attribute";
+
     private const string NotGuarded = "is not guarded by an IsDevelopment() check";
     private const string EveryEnvironment = "in every environment";
     private const string NotLimited = "is not limited to Development by the condition around it";
@@ -49,6 +52,7 @@ public sealed class DetailedErrorsOutsideDevelopmentAnalyzer : DiagnosticAnalyze
         Properties(KindDetailedErrors),
         Properties(KindIncludeExceptionDetails),
         Properties(KindForcedEnvironment),
+        Properties(KindAttribute),
     };
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
@@ -78,6 +82,73 @@ public sealed class DetailedErrorsOutsideDevelopmentAnalyzer : DiagnosticAnalyze
 
         // Options switches, and `EnvironmentName = "Development"` ahead of any guarded switch.
         context.RegisterOperationAction(c => AnalyzeAssignment(c, switches), OperationKind.SimpleAssignment);
+
+        if (WellKnownTypes.Get(context.Compilation).Get(WellKnownType.CoreWCF_ServiceBehaviorAttribute) is { } serviceBehavior)
+        {
+            context.RegisterSymbolAction(c => AnalyzeServiceBehavior(c, serviceBehavior), SymbolKind.NamedType);
+        }
+    }
+
+    /// <summary>CoreWCF <c>[ServiceBehavior(IncludeExceptionDetailInFaults = true)]</c>: compiled in, so on in every environment.</summary>
+    private static void AnalyzeServiceBehavior(SymbolAnalysisContext context, INamedTypeSymbol serviceBehavior)
+    {
+        foreach (var attribute in context.Symbol.GetAttributes())
+        {
+            if (!SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, serviceBehavior) || !IncludesExceptionDetails(attribute)
+                || attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) is not AttributeSyntax { ArgumentList: { } arguments } syntax
+                || IsUnderPreprocessorCondition(syntax))
+            {
+                continue;
+            }
+
+            foreach (var argument in arguments.Arguments)
+            {
+                if (argument.NameEquals?.Name.Identifier.ValueText == "IncludeExceptionDetailInFaults")
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(
+                        Descriptors.SE1002_DetailedErrorsOutsideDevelopment,
+                        argument.GetLocation(),
+                        PropertiesByKind[Switches.AttributeKind],
+                        "IncludeExceptionDetailInFaults = true",
+                        NotGuarded,
+                        EveryEnvironment));
+                }
+            }
+        }
+    }
+
+    private static bool IncludesExceptionDetails(AttributeData attribute)
+    {
+        foreach (var named in attribute.NamedArguments)
+        {
+            if (named.Key == "IncludeExceptionDetailInFaults" && named.Value.Value is true)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // `#if DEBUG [ServiceBehavior(IncludeExceptionDetailInFaults = true)] #else … #endif` is a deliberate build-time choice.
+    private static bool IsUnderPreprocessorCondition(AttributeSyntax attribute)
+    {
+        if (attribute.Parent is not AttributeListSyntax list)
+        {
+            return false;
+        }
+
+        foreach (var trivia in list.OpenBracketToken.LeadingTrivia)
+        {
+            if (trivia.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.IfDirectiveTrivia)
+                || trivia.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.ElifDirectiveTrivia)
+                || trivia.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.ElseDirectiveTrivia))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void AnalyzeSwitch(OperationAnalysisContext context, Switches switches)
@@ -173,6 +244,7 @@ public sealed class DetailedErrorsOutsideDevelopmentAnalyzer : DiagnosticAnalyze
         public const int DetailedErrorsKind = 2;
         public const int IncludeExceptionDetailsKind = 3;
         public const int ForcedEnvironment = 4;
+        public const int AttributeKind = 5;
 
         private readonly INamedTypeSymbol? _hubOptions;
         private readonly INamedTypeSymbol? _grpcOptions;

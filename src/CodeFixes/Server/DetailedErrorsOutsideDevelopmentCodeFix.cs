@@ -21,6 +21,7 @@ public sealed class DetailedErrorsOutsideDevelopmentCodeFix : CodeFixProvider
     internal const string AssignKey = "SE1002.AssignIsDevelopment";
     internal const string RemoveCallKey = "SE1002.RemoveDeveloperExceptionPage";
     internal const string RemoveEnvironmentKey = "SE1002.RemoveEnvironmentNameAssignment";
+    internal const string AttributeFalseKey = "SE1002.AttributeFalse";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.SE1002_DetailedErrorsOutsideDevelopment.Id);
@@ -77,6 +78,16 @@ public sealed class DetailedErrorsOutsideDevelopmentCodeFix : CodeFixProvider
                         diagnostic);
                 }
 
+                break;
+
+            case DetailedErrorsOutsideDevelopmentAnalyzer.KindAttribute
+                when node.FirstAncestorOrSelf<AttributeArgumentSyntax>() is { NameEquals: not null } argument:
+                context.RegisterCodeFix(
+                    CodeAction.Create(
+                        "Do not include exception details in faults (use ServiceDebugBehavior in Development)",
+                        c => ReplaceWithFalseAsync(document, argument.Expression, c),
+                        AttributeFalseKey),
+                    diagnostic);
                 break;
 
             case DetailedErrorsOutsideDevelopmentAnalyzer.KindForcedEnvironment
@@ -183,6 +194,12 @@ public sealed class DetailedErrorsOutsideDevelopmentCodeFix : CodeFixProvider
         // `app.UseDeveloperExceptionPage().UseRouting();` → `app.UseRouting();`
         var receiver = ((MemberAccessExpressionSyntax)invocation.Expression).Expression;
         return document.WithSyntaxRoot(root.ReplaceNode(invocation, receiver.WithTriviaFrom(invocation)));
+    }
+
+    private static async Task<Document> ReplaceWithFalseAsync(Document document, ExpressionSyntax value, CancellationToken cancellationToken)
+    {
+        var root = (await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
+        return document.WithSyntaxRoot(root.ReplaceNode(value, SyntaxFactory.LiteralExpression(SyntaxKind.FalseLiteralExpression).WithTriviaFrom(value)));
     }
 
     private static async Task<Document> RemoveStatementAsync(Document document, StatementSyntax statement, CancellationToken cancellationToken)

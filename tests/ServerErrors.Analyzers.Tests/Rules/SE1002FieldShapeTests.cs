@@ -425,4 +425,48 @@ public class SE1002FieldShapeTests
             app.UseDeveloperExceptionPage();
         }
         """);
+
+    // The most common WCF shape (a city-lookup service, a CRM payments endpoint, a data-selection service):
+    // `[ServiceBehavior(IncludeExceptionDetailInFaults = true)]` on the service class, re-typed for CoreWCF.
+    // Verdict: flagged — an attribute is compiled in, so faults carry stack traces in every environment; fixed to `false`.
+    [Fact]
+    public Task ServiceBehaviorAttribute_FlaggedFixedToFalse() => Fix(
+        """
+        using CoreWCF;
+
+        [ServiceBehavior([|IncludeExceptionDetailInFaults = true|])]
+        public class ProvideCities { }
+
+        [ServiceBehavior(MaxItemsInObjectGraph = int.MaxValue, [|IncludeExceptionDetailInFaults = true|])]
+        public class DataSelectionService { }
+        """,
+        """
+        using CoreWCF;
+
+        [ServiceBehavior(IncludeExceptionDetailInFaults = false)]
+        public class ProvideCities { }
+
+        [ServiceBehavior(MaxItemsInObjectGraph = int.MaxValue, IncludeExceptionDetailInFaults = false)]
+        public class DataSelectionService { }
+        """,
+        DetailedErrorsStubs.CoreWcf);
+
+    // The attribute chosen per build configuration (the active branch here is the one with `true`), or set to false.
+    // Verdict: silent (a deliberate build-time choice).
+    [Fact]
+    public Task ServiceBehaviorAttributeUnderDebugOrFalse_Silent() => Analyze(
+        """
+        using CoreWCF;
+
+        #if !SHIPPING
+        [ServiceBehavior(IncludeExceptionDetailInFaults = true)]
+        #else
+        [ServiceBehavior(IncludeExceptionDetailInFaults = false)]
+        #endif
+        public class TextTransfer { }
+
+        [ServiceBehavior(IncludeExceptionDetailInFaults = false)]
+        public class Quiet { }
+        """,
+        DetailedErrorsStubs.CoreWcf);
 }

@@ -50,6 +50,17 @@ public static class DetailedErrorsStubs
 
     /// <summary>CoreWCF (CoreWCF.Primitives / CoreWCF.Http).</summary>
     public const string CoreWcf = """
+        namespace CoreWCF
+        {
+            [System.AttributeUsage(System.AttributeTargets.Class)]
+            public sealed class ServiceBehaviorAttribute : System.Attribute
+            {
+                public bool IncludeExceptionDetailInFaults { get; set; }
+
+                public int MaxItemsInObjectGraph { get; set; }
+            }
+        }
+
         namespace CoreWCF.Description
         {
             public class ServiceDebugBehavior
