@@ -179,7 +179,7 @@ internal sealed class RetryLoopShape
     public static bool ThrowsOnFailure(IMethodSymbol method)
         => method.Name is "GetStringAsync" or "GetByteArrayAsync" or "GetStreamAsync" or "GetFromJsonAsync" or "DeleteFromJsonAsync" or "GetFromJsonAsAsyncEnumerable";
 
-    private static bool IsSendName(string name)
+    internal static bool IsSendName(string name)
         => name is "Send" or "SendAsync" or "GetAsync" or "PostAsync" or "PutAsync" or "PatchAsync" or "DeleteAsync"
             or "GetStringAsync" or "GetByteArrayAsync" or "GetStreamAsync"
             or "GetFromJsonAsync" or "PostAsJsonAsync" or "PutAsJsonAsync" or "PatchAsJsonAsync" or "DeleteFromJsonAsync";

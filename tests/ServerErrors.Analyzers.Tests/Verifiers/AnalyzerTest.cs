@@ -87,7 +87,7 @@ public class AnalyzerTest<TAnalyzer>
             && unit.Members.OfType<GlobalStatementSyntax>().Any());
         var compilationOptions = new CSharpCompilationOptions(
             hasTopLevelStatements ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary,
-            nullableContextOptions: NullableContextOptions.Enable);
+            nullableContextOptions: LanguageVersion is >= LanguageVersion.CSharp8 or LanguageVersion.Latest or LanguageVersion.Preview or LanguageVersion.LatestMajor ? NullableContextOptions.Enable : NullableContextOptions.Disable);
 
         var solution = workspace.CurrentSolution.AddProject(ProjectInfo.Create(
             projectId, VersionStamp.Default, "TestProject", "TestProject", LanguageNames.CSharp,
