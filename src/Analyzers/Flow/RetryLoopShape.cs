@@ -337,22 +337,24 @@ internal sealed class RetryLoopShape
     /// <summary>A delay value, through locals declared in the loop (their initializer) and helpers of the app (their summary).</summary>
     private DelayGrowth ClassifyWait(IOperation value, Scan scan, int depth, out double? constantMilliseconds)
     {
-        var growth = DelaySchedule.ClassifyDelay(value, Attempt, out constantMilliseconds);
-        if (growth != DelayGrowth.Unknown || depth > 4)
-        {
-            return growth;
-        }
-
+        constantMilliseconds = null;
         var unwrapped = value;
         while (unwrapped is IConversionOperation { OperatorMethod: null } conversion)
         {
             unwrapped = conversion.Operand;
         }
 
+        // A helper of the app: its summary says whether the attempt it receives matters.
         if (unwrapped is IInvocationOperation { TargetMethod.MethodKind: MethodKind.Ordinary or MethodKind.LocalFunction } call
-            && call.TargetMethod.ContainingType is not { Name: "TimeSpan" })
+            && AppMethodSummary.Get(call, call.TargetMethod) is not null)
         {
             return ClassifyHelperWait(call, scan);
+        }
+
+        var growth = DelaySchedule.ClassifyDelay(value, Attempt, out constantMilliseconds);
+        if (growth != DelayGrowth.Unknown || depth > 4)
+        {
+            return growth;
         }
 
         // `delay *= 2`, `delay = Math.Min(delay * 2, max)`: a value written in the loop grows with the attempts.
