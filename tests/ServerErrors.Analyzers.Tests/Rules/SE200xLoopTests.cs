@@ -289,6 +289,367 @@ public class SE200xLoopTests
         """,
         "SE2001");
 
+    /// <summary>Not retries of one request: every loop rule (and the SE2003 resend check) stays silent.</summary>
+    public static TheoryData<string> NotRetries() => new()
+    {
+        // fail-over: the next attempt goes to another host
+        """
+        public class Api
+        {
+            public async Task<string> Get(HttpClient client, string primary, string backup)
+            {
+                var domain = primary;
+                for (var attempt = 0; attempt < 2; attempt++)
+                {
+                    try
+                    {
+                        return await client.GetStringAsync($"https://{domain}/status").ConfigureAwait(false);
+                    }
+                    catch (HttpRequestException)
+                    {
+                        domain = backup;
+                    }
+                }
+
+                throw new InvalidOperationException("both hosts failed");
+            }
+        }
+        """,
+        // fail-over on a status, with a constant pause and no attempt limit of its own
+        """
+        public class Api
+        {
+            public async Task<HttpResponseMessage> Get(HttpClient client, string[] hosts)
+            {
+                var domain = hosts[0];
+                var index = 0;
+                while (true)
+                {
+                    var response = await client.GetAsync("https://" + domain + "/api").ConfigureAwait(false);
+                    if (response.IsSuccessStatusCode || index == hosts.Length - 1)
+                    {
+                        return response;
+                    }
+
+                    domain = hosts[++index];
+                    await Task.Delay(500).ConfigureAwait(false);
+                }
+            }
+        }
+        """,
+        // paging: page++ after every page, the failed page is asked again
+        """
+        public class Pager
+        {
+            public async Task<List<string>> All(HttpClient client)
+            {
+                var all = new List<string>();
+                var page = 1;
+                while (true)
+                {
+                    var response = await client.GetAsync($"items?page={page}");
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        await Task.Delay(1000);
+                        continue;
+                    }
+
+                    var items = await response.Content.ReadFromJsonAsync<List<string>>();
+                    if (items is null || items.Count == 0)
+                    {
+                        return all;
+                    }
+
+                    all.AddRange(items);
+                    page++;
+                }
+            }
+        }
+        """,
+        // paging through next links in a request factory's argument
+        """
+        public record Page(List<string> Items, string? Next);
+
+        public class Pager
+        {
+            private static HttpRequestMessage Request(string url) => new HttpRequestMessage(HttpMethod.Get, url);
+
+            public async Task<List<string>> All(HttpClient client)
+            {
+                var all = new List<string>();
+                string? next = "items";
+                while (next is not null)
+                {
+                    using var response = await client.SendAsync(Request(next)).ConfigureAwait(false);
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        await Task.Delay(1000).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    var page = await response.Content.ReadFromJsonAsync<Page>().ConfigureAwait(false);
+                    all.AddRange(page!.Items);
+                    next = page.Next;
+                }
+
+                return all;
+            }
+        }
+        """,
+        // polling a job until it is done
+        """
+        public record Job(bool Done);
+
+        public class Poller
+        {
+            public async Task<Job> Wait(HttpClient client, string statusUrl, CancellationToken ct)
+            {
+                while (true)
+                {
+                    using var response = await client.GetAsync(statusUrl, ct).ConfigureAwait(false);
+                    response.EnsureSuccessStatusCode();
+                    var job = await response.Content.ReadFromJsonAsync<Job>(ct).ConfigureAwait(false);
+                    if (job!.Done)
+                    {
+                        return job;
+                    }
+
+                    await Task.Delay(TimeSpan.FromSeconds(2), ct).ConfigureAwait(false);
+                }
+            }
+        }
+        """,
+        // polling through a request factory until the status says done
+        """
+        public class Poller
+        {
+            private HttpRequestMessage StatusRequest() => new HttpRequestMessage(HttpMethod.Get, "status");
+
+            public async Task Wait(HttpClient client)
+            {
+                for (var i = 0; i < 60; i++)
+                {
+                    var response = await client.SendAsync(StatusRequest());
+                    var body = await response.Content.ReadAsStringAsync();
+                    if (body == "done")
+                    {
+                        return;
+                    }
+
+                    await Task.Delay(1000);
+                }
+            }
+        }
+        """,
+        // a single retry after refreshing a token on 401 (loop form)
+        """
+        using System.Net;
+
+        public class Api
+        {
+            private async Task RefreshTokenAsync(HttpClient client) => await Task.Yield();
+
+            public async Task<HttpResponseMessage> Get(HttpClient client, string url)
+            {
+                for (var attempt = 0; attempt < 2; attempt++)
+                {
+                    var response = await client.GetAsync(url);
+                    if (response.StatusCode == HttpStatusCode.Unauthorized && attempt == 0)
+                    {
+                        await RefreshTokenAsync(client);
+                        continue;
+                    }
+
+                    return response;
+                }
+
+                throw new InvalidOperationException("unreachable");
+            }
+        }
+        """,
+        // a single retry after refreshing a token on 401, inside a DelegatingHandler
+        """
+        using System.Net;
+        using System.Net.Http.Headers;
+
+        public class AuthHandler : DelegatingHandler
+        {
+            private string _token = "";
+
+            private Task<string> FetchTokenAsync(CancellationToken ct) => Task.FromResult("new");
+
+            protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+            {
+                var refreshed = false;
+                while (true)
+                {
+                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
+                    var response = await base.SendAsync(request, cancellationToken);
+                    if (response.StatusCode != HttpStatusCode.Unauthorized || refreshed)
+                    {
+                        return response;
+                    }
+
+                    _token = await FetchTokenAsync(cancellationToken);
+                    refreshed = true;
+                }
+            }
+        }
+        """,
+        // a single retry after refreshing a token on 401 (no loop)
+        """
+        using System.Net;
+
+        public class Api
+        {
+            private Task RefreshAsync() => Task.CompletedTask;
+
+            public async Task<HttpResponseMessage> Get(HttpClient client, string url)
+            {
+                var response = await client.GetAsync(url);
+                if (response.StatusCode == HttpStatusCode.Unauthorized)
+                {
+                    await RefreshAsync();
+                    await Task.Delay(100);
+                    response = await client.GetAsync(url);
+                }
+
+                return response;
+            }
+        }
+        """,
+        // reconnect loop of a long-lived stream with its own backoff
+        """
+        public class EventStream
+        {
+            public async Task Listen(HttpClient client, string url, Action<string> handle, CancellationToken ct)
+            {
+                var delay = TimeSpan.FromSeconds(1);
+                while (!ct.IsCancellationRequested)
+                {
+                    try
+                    {
+                        using var stream = await client.GetStreamAsync(url, ct).ConfigureAwait(false);
+                        using var reader = new StreamReader(stream);
+                        while (await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
+                        {
+                            handle(line);
+                        }
+
+                        delay = TimeSpan.FromSeconds(1);
+                    }
+                    catch (HttpRequestException)
+                    {
+                        await Task.Delay(delay, ct).ConfigureAwait(false);
+                        delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMinutes(1).Ticks));
+                    }
+                }
+            }
+        }
+        """,
+        // reconnect loop of a long-lived stream with a constant pause: it is meant to run forever
+        """
+        public class Tail
+        {
+            public async Task Follow(HttpClient client, string url, CancellationToken ct)
+            {
+                while (true)
+                {
+                    try
+                    {
+                        using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
+                        using var stream = await response.Content.ReadAsStreamAsync(ct);
+                        await stream.CopyToAsync(Stream.Null, ct);
+                    }
+                    catch (HttpRequestException)
+                    {
+                    }
+
+                    await Task.Delay(5000, ct);
+                }
+            }
+        }
+        """,
+        // a WebSocket reconnect loop: not HttpClient
+        """
+        using System.Net.WebSockets;
+
+        public class Socket
+        {
+            public async Task Run(Uri uri, CancellationToken ct)
+            {
+                while (!ct.IsCancellationRequested)
+                {
+                    using var socket = new ClientWebSocket();
+                    try
+                    {
+                        await socket.ConnectAsync(uri, ct);
+                        return;
+                    }
+                    catch (WebSocketException)
+                    {
+                        await Task.Delay(1000, ct);
+                    }
+                }
+            }
+        }
+        """,
+        // the request factory reads a member the loop writes: a different request every time
+        """
+        public class Feed
+        {
+            private int _offset;
+
+            private HttpRequestMessage Next() => new HttpRequestMessage(HttpMethod.Get, "items?offset=" + _offset);
+
+            public async Task<HttpResponseMessage> Get(HttpClient client)
+            {
+                while (true)
+                {
+                    var response = await client.SendAsync(Next());
+                    if (response.IsSuccessStatusCode)
+                    {
+                        return response;
+                    }
+
+                    _offset += 10;
+                }
+            }
+        }
+        """,
+        // the request factory takes the next item from a queue (it changes state)
+        """
+        public class Feed
+        {
+            private readonly Queue<string> _urls = new();
+
+            private HttpRequestMessage Next() => new HttpRequestMessage(HttpMethod.Get, _urls.Dequeue());
+
+            public async Task<HttpResponseMessage> Get(HttpClient client)
+            {
+                while (true)
+                {
+                    var response = await client.SendAsync(Next());
+                    if (response.IsSuccessStatusCode)
+                    {
+                        return response;
+                    }
+
+                    await Task.Delay(1000);
+                }
+            }
+        }
+        """,
+    };
+
+    [Theory]
+    [MemberData(nameof(NotRetries))]
+    public Task NotARetry_AllRulesSilent(string source) => Rules(source);
+
+    [Theory]
+    [MemberData(nameof(Stubs.NotRetryLoops.All), MemberType = typeof(Stubs.NotRetryLoops))]
+    public Task SharedNotRetryLoops_AllRulesSilent(string source) => Rules(source);
+
     private static Task Fix<TAnalyzer, TCodeFix>(string markup, string fixedCode)
         where TAnalyzer : Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer, new()
         where TCodeFix : Microsoft.CodeAnalysis.CodeFixes.CodeFixProvider, new()
