@@ -564,7 +564,12 @@ internal sealed class RetryLoopShape
             if (method.Name == "Delay" && method.ContainingType is { Name: "Task" } task && task.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks"
                 || method.Name == "Sleep" && method.ContainingType is { Name: "Thread" } thread && thread.ContainingNamespace?.ToDisplayString() == "System.Threading")
             {
-                Delays.Add(invocation);
+                // `Task.Delay(…);` as a statement (not awaited) does not wait.
+                if (method.Name != "Delay" || invocation.Parent is not IExpressionStatementOperation)
+                {
+                    Delays.Add(invocation);
+                }
+
                 return;
             }
 
@@ -1155,6 +1160,12 @@ internal sealed class RetryLoopShape
         private Outcome SendEffect(IOperation statement)
         {
             var sends = Contains(statement, _shape.Send);
+            if (sends && !SurfacesFailure(_shape.Send))
+            {
+                // `return base.SendAsync(…)` without await: a failure is in the returned task, not thrown in the loop.
+                return Outcome.Normal;
+            }
+
             if (sends)
             {
                 if (_status == NetworkFailure)
@@ -1184,6 +1195,25 @@ internal sealed class RetryLoopShape
         }
 
         private static bool IsSuccess(int status) => status is >= 200 and <= 299;
+
+        /// <summary>A synchronous send, or an asynchronous one that the loop awaits (the only ways its failure reaches the loop).</summary>
+        private static bool SurfacesFailure(IInvocationOperation send)
+        {
+            if (send.Type is not INamedTypeSymbol { Name: "Task" or "ValueTask" })
+            {
+                return true;
+            }
+
+            for (var current = send.Parent; current is not null && current is not (IExpressionStatementOperation or IReturnOperation or IVariableDeclaratorOperation); current = current.Parent)
+            {
+                if (current is IAwaitOperation or IInvocationOperation { TargetMethod.Name: "GetResult" or "Wait" } or IPropertyReferenceOperation { Property.Name: "Result" })
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         private Outcome RunTry(ITryOperation @try)
         {
@@ -1215,9 +1245,15 @@ internal sealed class RetryLoopShape
                 return outcome;
             }
 
-            // An HttpRequestException carrying the path's status (or none, for a network failure).
-            foreach (var clause in @try.Catches)
+            return Catch(@try, 0);
+        }
+
+        /// <summary>An HttpRequestException carrying the path's status (or none, for a network failure), offered to the catch clauses from <paramref name="start"/> on.</summary>
+        private Outcome Catch(ITryOperation @try, int start)
+        {
+            for (var index = start; index < @try.Catches.Length; index++)
             {
+                var clause = @try.Catches[index];
                 if (!CatchesHttpRequestException(clause.ExceptionType))
                 {
                     continue;
@@ -1241,8 +1277,9 @@ internal sealed class RetryLoopShape
                 var handled = Handle(clause);
                 if (caught == Truth.Guard)
                 {
-                    // Until the filter's guard trips the exception is handled; then it leaves the loop.
-                    return Guarded(handled, Outcome.Throw);
+                    // Until the filter's guard trips the exception is handled here; then the next clauses get it
+                    // (`catch (E) when (last) { throw; } catch (E) { wait; }`), or it leaves the loop.
+                    return Guarded(handled, Catch(@try, index + 1));
                 }
 
                 return handled;
