@@ -650,6 +650,197 @@ public class SE200xLoopTests
     [MemberData(nameof(Stubs.NotRetryLoops.All), MemberType = typeof(Stubs.NotRetryLoops))]
     public Task SharedNotRetryLoops_AllRulesSilent(string source) => Rules(source);
 
+    [Fact]
+    public Task DelayHelper_Growing_Silent() => Rules(
+        """
+        public class Api
+        {
+            private static TimeSpan Backoff(int attempt) => TimeSpan.FromMilliseconds(200 * Math.Pow(2, attempt));
+
+            public async Task<HttpResponseMessage> Get(HttpClient client, string url)
+            {
+                HttpResponseMessage? response = null;
+                for (var attempt = 0; attempt < 3; attempt++)
+                {
+                    response = await client.GetAsync(url);
+                    if ((int)response.StatusCode < 500)
+                    {
+                        return response;
+                    }
+
+                    await Task.Delay(Backoff(attempt));
+                }
+
+                return response!;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task DelayHelper_Unknown_Silent() => Rules(
+        """
+        public class Api
+        {
+            private readonly Random _random = new();
+
+            private TimeSpan Jitter() => TimeSpan.FromMilliseconds(_random.Next(100, 1000));
+
+            public async Task<HttpResponseMessage> Get(HttpClient client, string url)
+            {
+                HttpResponseMessage? response = null;
+                for (var attempt = 0; attempt < 3; attempt++)
+                {
+                    response = await client.GetAsync(url);
+                    if ((int)response.StatusCode < 500)
+                    {
+                        return response;
+                    }
+
+                    var wait = Jitter();
+                    await Task.Delay(wait);
+                }
+
+                return response!;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task DelayLocal_InsideLoop_FromAttempt_Silent() => Rules(
+        """
+        public class Api
+        {
+            public async Task<HttpResponseMessage> Get(HttpClient client, string url)
+            {
+                HttpResponseMessage? response = null;
+                for (var attempt = 1; attempt <= 3; attempt++)
+                {
+                    response = await client.GetAsync(url);
+                    if ((int)response.StatusCode < 500)
+                    {
+                        return response;
+                    }
+
+                    var delay = TimeSpan.FromSeconds(attempt * 2);
+                    await Task.Delay(delay);
+                }
+
+                return response!;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task PredicateHelper_Transient_Silent() => Rules(
+        """
+        public class Api
+        {
+            private static bool IsTransient(HttpResponseMessage r) => (int)r.StatusCode >= 500 || (int)r.StatusCode == 408;
+
+            public async Task<HttpResponseMessage> Get(HttpClient client, string url)
+            {
+                HttpResponseMessage? response = null;
+                for (var attempt = 0; attempt < 3; attempt++)
+                {
+                    response = await client.GetAsync(url);
+                    if (!IsTransient(response))
+                    {
+                        return response;
+                    }
+
+                    await Task.Delay(500 * (int)Math.Pow(2, attempt));
+                }
+
+                return response!;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task PredicateHelper_NamesServiceUnavailable_SE2003() => Rules(
+        """
+        using System.Net;
+
+        public class Api
+        {
+            private static bool ComeBackLater(HttpResponseMessage r) => r.StatusCode == HttpStatusCode.ServiceUnavailable;
+
+            public async Task<HttpResponseMessage> Get(HttpClient client, string url)
+            {
+                HttpResponseMessage? response = null;
+                [|for|] (var attempt = 0; attempt < 3; attempt++)
+                {
+                    response = await client.GetAsync(url);
+                    if (!ComeBackLater(response))
+                    {
+                        return response;
+                    }
+
+                    await Task.Delay(500 * (int)Math.Pow(2, attempt));
+                }
+
+                return response!;
+            }
+        }
+        """,
+        "SE2003");
+
+    [Fact]
+    public Task StatusNotOkAndBelow500_SE2001Fix() => Fix<RetryPredicateAnalyzer, ServerErrors.Analyzers.CodeFixes.Client.RetryPredicateCodeFix>(
+        """
+        using System.Net;
+
+        public class Api
+        {
+            public async Task<HttpResponseMessage> Get(HttpClient client, string url)
+            {
+                HttpResponseMessage? response = null;
+                [|for|] (var attempt = 0; attempt < 3; attempt++)
+                {
+                    response = await client.GetAsync(url);
+                    if (response.StatusCode != HttpStatusCode.OK && (int)response.StatusCode < 500)
+                    {
+                        await Task.Delay(1000 * (attempt + 1));
+                        continue;
+                    }
+
+                    return response;
+                }
+
+                return response!;
+            }
+        }
+        """,
+        """
+        using System.Net;
+
+        public class Api
+        {
+            public async Task<HttpResponseMessage> Get(HttpClient client, string url)
+            {
+                HttpResponseMessage? response = null;
+                for (var attempt = 0; attempt < 3; attempt++)
+                {
+                    response = await client.GetAsync(url);
+                    if ((int)response.StatusCode is >= 400 and < 500 and not 408 and not 429)
+                    {
+                        return response;
+                    }
+
+                    if (response.StatusCode != HttpStatusCode.OK && (int)response.StatusCode < 500)
+                    {
+                        await Task.Delay(1000 * (attempt + 1));
+                        continue;
+                    }
+
+                    return response;
+                }
+
+                return response!;
+            }
+        }
+        """);
+
     private static Task Fix<TAnalyzer, TCodeFix>(string markup, string fixedCode)
         where TAnalyzer : Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer, new()
         where TCodeFix : Microsoft.CodeAnalysis.CodeFixes.CodeFixProvider, new()
