@@ -505,4 +505,36 @@ public class RetryLoopFieldShapeTests
         }
         """,
         "SE2002");
+
+    // dotnet/crank (AzureDevOpsWorker): the docs handler again, an internal class with a const bound, nullable off.
+    // Reviewer: a 404 from Azure DevOps is sent three times in a row (SE2001), without a pause (SE2002).
+    [Fact]
+    public Task InternalHandler_ConstBound_NoWait() => SE200xLoopTests.Rules(
+        """
+        #nullable disable
+        internal class WorkerRetryHandler : DelegatingHandler
+        {
+            private const int MaxRetries = 3;
+
+            public WorkerRetryHandler(HttpMessageHandler innerHandler) : base(innerHandler)
+            {
+            }
+
+            protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+            {
+                HttpResponseMessage response = null;
+                [|for|] (int i = 0; i < MaxRetries; i++)
+                {
+                    response = await base.SendAsync(request, cancellationToken);
+                    if (response.IsSuccessStatusCode)
+                    {
+                        return response;
+                    }
+                }
+
+                return response;
+            }
+        }
+        """,
+        "SE2001", "SE2002");
 }
