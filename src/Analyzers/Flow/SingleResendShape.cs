@@ -43,6 +43,23 @@ internal sealed class SingleResendShape
     /// <summary>Syntax-only pre-check: an <c>if</c> whose branch waits and sends, outside any loop of its function.</summary>
     public static bool MightBe(IfStatementSyntax node)
     {
+        // The condition mentions a status first (cheap, and most ifs do not).
+        var mentionsStatus = false;
+        foreach (var token in node.Condition.DescendantTokens())
+        {
+            if (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText is "StatusCode" or "TooManyRequests" or "ServiceUnavailable"
+                || token.IsKind(SyntaxKind.NumericLiteralToken) && token.ValueText is "429" or "503")
+            {
+                mentionsStatus = true;
+                break;
+            }
+        }
+
+        if (!mentionsStatus)
+        {
+            return false;
+        }
+
         var waits = false;
         var sends = false;
         foreach (var descendant in node.Statement.DescendantNodes())
