@@ -55,4 +55,41 @@ public static class RetryLoopExamples
 
         return pages;
     }
+
+    // SE2003: one resend after a fixed wait when the first answer was 429, without looking at Retry-After.
+    public static async Task<HttpResponseMessage> GetOnceMore(HttpClient client, string url)
+    {
+        var response = await client.GetAsync(url).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            await Task.Delay(2000).ConfigureAwait(false);
+            response = await client.GetAsync(url).ConfigureAwait(false);
+        }
+
+        return response;
+    }
+}
+
+// The usual home of retries in SDKs: a DelegatingHandler that resends the request down the handler chain.
+// SE2001: every non-success response is sent again. SE2002: no wait at all between the attempts.
+public sealed class ResendHandler : DelegatingHandler
+{
+    private const int MaxAttempts = 3;
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage? response = null;
+        for (var i = 0; i < MaxAttempts; i++)
+        {
+            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+            {
+                return response;
+            }
+
+            response.Dispose();
+        }
+
+        return response!;
+    }
 }

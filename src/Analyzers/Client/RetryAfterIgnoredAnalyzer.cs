@@ -16,6 +16,11 @@ public sealed class RetryAfterIgnoredAnalyzer : DiagnosticAnalyzer
 
     internal const string KindLoop = "Loop";
 
+    /// <summary>A single resend after a wait, without a loop (<see cref="SingleResendShape"/>).</summary>
+    internal const string KindResend = "Resend";
+
+    private static readonly ImmutableDictionary<string, string?> ResendProperties = ImmutableDictionary<string, string?>.Empty.Add(KindKey, KindResend);
+
     private static readonly ImmutableDictionary<string, string?> LoopProperties = ImmutableDictionary<string, string?>.Empty.Add(KindKey, KindLoop);
     private static readonly ImmutableDictionary<string, string?> V7Properties = ImmutableDictionary<string, string?>.Empty.Add(KindKey, KindV7);
     private static readonly ImmutableDictionary<string, string?> V8Properties = ImmutableDictionary<string, string?>.Empty.Add(KindKey, KindV8);
@@ -35,6 +40,7 @@ public sealed class RetryAfterIgnoredAnalyzer : DiagnosticAnalyzer
         if (WellKnownTypes.Get(context.Compilation).Get(WellKnownType.System_Net_Http_HttpClient) is not null)
         {
             context.RegisterSyntaxNodeAction(AnalyzeLoop, RetryLoopShape.LoopSyntaxKinds);
+            context.RegisterSyntaxNodeAction(AnalyzeResend, Microsoft.CodeAnalysis.CSharp.SyntaxKind.IfStatement);
         }
 
         var libraries = RetryLibraries.Get(context.Compilation);
@@ -123,6 +129,17 @@ public sealed class RetryAfterIgnoredAnalyzer : DiagnosticAnalyzer
         }
 
         return 0;
+    }
+
+    private static void AnalyzeResend(SyntaxNodeAnalysisContext context)
+    {
+        if (SingleResendShape.MightBe((Microsoft.CodeAnalysis.CSharp.Syntax.IfStatementSyntax)context.Node)
+            && context.SemanticModel.GetOperation(context.Node, context.CancellationToken) is IConditionalOperation conditional
+            && SingleResendShape.TryCreate(conditional) is { } resend)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.SE2003_RetryIgnoresRetryAfter, resend.KeywordLocation, ResendProperties, RetryCondition.Describe(resend.NamedComeBackLater)));
+        }
     }
 
     private static void AnalyzeLoop(SyntaxNodeAnalysisContext context)

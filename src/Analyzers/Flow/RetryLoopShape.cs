@@ -179,7 +179,7 @@ internal sealed class RetryLoopShape
     public static bool ThrowsOnFailure(IMethodSymbol method)
         => method.Name is "GetStringAsync" or "GetByteArrayAsync" or "GetStreamAsync" or "GetFromJsonAsync" or "DeleteFromJsonAsync" or "GetFromJsonAsAsyncEnumerable";
 
-    private static bool IsSendName(string name)
+    internal static bool IsSendName(string name)
         => name is "Send" or "SendAsync" or "GetAsync" or "PostAsync" or "PutAsync" or "PatchAsync" or "DeleteAsync"
             or "GetStringAsync" or "GetByteArrayAsync" or "GetStreamAsync"
             or "GetFromJsonAsync" or "PostAsJsonAsync" or "PutAsJsonAsync" or "PatchAsJsonAsync" or "DeleteFromJsonAsync";
@@ -215,6 +215,13 @@ internal sealed class RetryLoopShape
         if (!IsSendName(method.Name))
         {
             return false;
+        }
+
+        // `base.SendAsync(request, cancellationToken)` in a DelegatingHandler sends the request down the handler chain.
+        if (method.Name is "SendAsync" or "Send" && invocation.Instance is IInstanceReferenceOperation
+            && method.ContainingType is { Name: "DelegatingHandler" or "HttpMessageHandler", ContainingNamespace: { Name: "Http", ContainingNamespace: { Name: "Net", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } })
+        {
+            return true;
         }
 
         // System.Net.Http.HttpClient/HttpMessageInvoker, System.Net.Http.Json.HttpClientJsonExtensions; compared without allocating.
@@ -324,9 +331,28 @@ internal sealed class RetryLoopShape
             return DelayGrowth.Unknown;
         }
 
-        var value = delay.Arguments[0].Value;
+        return ClassifyWait(delay.Arguments[0].Value, scan, 0, out constantMilliseconds);
+    }
+
+    /// <summary>A delay value, through locals declared in the loop (their initializer) and helpers of the app (their summary).</summary>
+    private DelayGrowth ClassifyWait(IOperation value, Scan scan, int depth, out double? constantMilliseconds)
+    {
+        constantMilliseconds = null;
+        var unwrapped = value;
+        while (unwrapped is IConversionOperation { OperatorMethod: null } conversion)
+        {
+            unwrapped = conversion.Operand;
+        }
+
+        // A helper of the app: its summary says whether the attempt it receives matters.
+        if (unwrapped is IInvocationOperation { TargetMethod.MethodKind: MethodKind.Ordinary or MethodKind.LocalFunction } call
+            && AppMethodSummary.Get(call, call.TargetMethod) is not null)
+        {
+            return ClassifyHelperWait(call, scan);
+        }
+
         var growth = DelaySchedule.ClassifyDelay(value, Attempt, out constantMilliseconds);
-        if (growth != DelayGrowth.Unknown)
+        if (growth != DelayGrowth.Unknown || depth > 4)
         {
             return growth;
         }
@@ -339,9 +365,19 @@ internal sealed class RetryLoopShape
             switch (descendant)
             {
                 case ILocalReferenceOperation local:
-                    if (scan.Written.Contains(local.Local) || scan.IsDeclaredInLoop(local.Local))
+                    if (scan.Written.Contains(local.Local))
                     {
-                        return scan.Written.Contains(local.Local) ? DelayGrowth.Growing : DelayGrowth.Unknown;
+                        return DelayGrowth.Growing;
+                    }
+
+                    if (scan.IsDeclaredInLoop(local.Local))
+                    {
+                        // `var delay = TimeSpan.FromSeconds(2);` inside the loop: as constant as its initializer.
+                        var initialized = scan.Initializer(local.Local) is { } initializer ? ClassifyWait(initializer, scan, depth + 1, out _) : DelayGrowth.Unknown;
+                        if (initialized is DelayGrowth.Unknown or DelayGrowth.Growing)
+                        {
+                            return initialized;
+                        }
                     }
 
                     break;
@@ -368,6 +404,58 @@ internal sealed class RetryLoopShape
         return constant ? DelayGrowth.Constant : DelayGrowth.Unknown;
     }
 
+    /// <summary>
+    /// <c>Task.Delay(GetDelay(attempt))</c>: growing when an argument the helper reads changes between attempts; constant when
+    /// the helper returns a value that depends on none of its parameters and on no member the loop writes; otherwise unknown.
+    /// </summary>
+    private DelayGrowth ClassifyHelperWait(IInvocationOperation call, Scan scan)
+    {
+        if (call.Instance is not (null or IInstanceReferenceOperation) || AppMethodSummary.Get(call, call.TargetMethod) is not { } summary)
+        {
+            return DelayGrowth.Unknown;
+        }
+
+        var readsParameter = false;
+        foreach (var argument in call.Arguments)
+        {
+            if (argument.Parameter is not { } parameter || summary.ReturnedValue is not { } returnedValue || !DelaySchedule.References(returnedValue, parameter))
+            {
+                continue;
+            }
+
+            readsParameter = true;
+            if (Attempt is not null && DelaySchedule.References(argument.Value, Attempt))
+            {
+                return DelayGrowth.Growing;
+            }
+
+            foreach (var descendant in argument.Value.DescendantsAndSelf())
+            {
+                if (descendant is ILocalReferenceOperation local && scan.Written.Contains(local.Local)
+                    || descendant is IParameterReferenceOperation p && scan.Written.Contains(p.Parameter))
+                {
+                    return DelayGrowth.Growing;
+                }
+            }
+        }
+
+        if (readsParameter || !summary.IsPure || summary.ReturnedValue is null)
+        {
+            return DelayGrowth.Unknown;
+        }
+
+        foreach (var member in summary.MembersRead)
+        {
+            if (scan.Written.Contains(member))
+            {
+                return DelayGrowth.Unknown;
+            }
+        }
+
+        var growth = DelaySchedule.ClassifyDelay(summary.ReturnedValue, null, out _);
+        return growth is DelayGrowth.Constant or DelayGrowth.None ? growth : DelayGrowth.Unknown;
+    }
+
     /// <summary>One pass over the loop: the send, delays, written symbols, the counter.</summary>
     private sealed class Scan
     {
@@ -389,6 +477,9 @@ internal sealed class RetryLoopShape
         public bool UnknownWait { get; private set; }
 
         public bool IsDeclaredInLoop(ILocalSymbol local) => _declaredInLoop.ContainsKey(local);
+
+        /// <summary>The initializer of a local declared in the loop and never written after it, or null.</summary>
+        public IOperation? Initializer(ILocalSymbol local) => !Written.Contains(local) && _declaredInLoop.TryGetValue(local, out var initializer) ? initializer : null;
 
         /// <summary>False when the loop cannot be a retry of one request (no send, several sends, a send in a nested loop or lambda).</summary>
         public bool Run()
@@ -473,7 +564,18 @@ internal sealed class RetryLoopShape
             if (method.Name == "Delay" && method.ContainingType is { Name: "Task" } task && task.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks"
                 || method.Name == "Sleep" && method.ContainingType is { Name: "Thread" } thread && thread.ContainingNamespace?.ToDisplayString() == "System.Threading")
             {
-                Delays.Add(invocation);
+                // `Task.Delay(…);` as a statement (not awaited) does not wait.
+                if (method.Name != "Delay" || invocation.Parent is not IExpressionStatementOperation)
+                {
+                    Delays.Add(invocation);
+                }
+
+                return;
+            }
+
+            // `.ConfigureAwait(false)`, `.Wait()` on a task, and calls that compute a delay's argument do not wait themselves.
+            if (method.ContainingType is { Name: "Task" or "ValueTask" or "ConfiguredTaskAwaitable" or "ConfiguredValueTaskAwaitable" } || IsInDelayArgument(invocation))
+            {
                 return;
             }
 
@@ -488,6 +590,19 @@ internal sealed class RetryLoopShape
             {
                 UnknownWait = true;
             }
+        }
+
+        private bool IsInDelayArgument(IOperation operation)
+        {
+            for (var current = operation.Parent; current is not null && !ReferenceEquals(current, _loop); current = current.Parent)
+            {
+                if (current is IArgumentOperation { Parent: IInvocationOperation owner } && Delays.Contains(owner))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>Inside a lambda, local function or nested loop of the analyzed loop.</summary>
@@ -584,7 +699,7 @@ internal sealed class RetryLoopShape
                     case IParameterReferenceOperation parameter when Written.Contains(parameter.Parameter):
                     case IFieldReferenceOperation field when Written.Contains(field.Field):
                     case IPropertyReferenceOperation property when Written.Contains(property.Property):
-                    case IAwaitOperation when !ReferenceEquals(descendant, operation):
+                    case IAwaitOperation awaited when !ReferenceEquals(descendant, operation) && !IsFactoryAwait(awaited):
                     case IInvalidOperation:
                     case IAnonymousFunctionOperation:
                         return false;
@@ -624,11 +739,60 @@ internal sealed class RetryLoopShape
             return true;
         }
 
-        /// <summary>Calls that return the same value for the same inputs: static helpers, string/Uri members, content factories.</summary>
-        private static bool IsPureCall(IInvocationOperation invocation)
+        /// <summary>`await CloneAsync(request)`: awaiting a request factory of the app.</summary>
+        private bool IsFactoryAwait(IAwaitOperation awaited)
+        {
+            var operand = awaited.Operation;
+            while (operand is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } instance })
+            {
+                operand = instance;
+            }
+
+            return operand is IInvocationOperation invocation && (IsRequestFactoryDelegate(invocation) || IsPureAppMethod(invocation));
+        }
+
+        /// <summary>`make()`: a delegate the loop does not reassign that produces the request (`Func&lt;HttpRequestMessage&gt;`).</summary>
+        private static bool IsRequestFactoryDelegate(IInvocationOperation invocation)
         {
             var method = invocation.TargetMethod;
-            if (method.IsStatic && !method.ReturnsVoid)
+            if (method.MethodKind != MethodKind.DelegateInvoke || invocation.Instance is not (ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation { Field.IsReadOnly: true }))
+            {
+                return false;
+            }
+
+            var returned = method.ReturnType is INamedTypeSymbol { Name: "Task" or "ValueTask", TypeArguments.Length: 1 } task ? task.TypeArguments[0] : method.ReturnType;
+            return returned is { Name: "HttpRequestMessage" };
+        }
+
+        /// <summary>A method of the app that builds the same value from the same inputs (its summary), reading no member the loop writes.</summary>
+        private bool IsPureAppMethod(IInvocationOperation invocation)
+        {
+            if (invocation.Instance is not (null or IInstanceReferenceOperation) || AppMethodSummary.Get(invocation, invocation.TargetMethod) is not { IsPure: true } summary)
+            {
+                return false;
+            }
+
+            foreach (var member in summary.MembersRead)
+            {
+                if (Written.Contains(member))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Calls that return the same value for the same inputs: static helpers, string/Uri members, content factories, request factories of the app.</summary>
+        private bool IsPureCall(IInvocationOperation invocation)
+        {
+            var method = invocation.TargetMethod;
+            if (method.IsStatic && !method.ReturnsVoid && AppMethodSummary.Get(invocation, method) is not { IsPure: false })
+            {
+                return true;
+            }
+
+            if (IsRequestFactoryDelegate(invocation) || IsPureAppMethod(invocation))
             {
                 return true;
             }
@@ -674,6 +838,7 @@ internal sealed class RetryLoopShape
         private bool _named;
         private ICatchClauseOperation? _handledBy;
         private bool _recordPoints;
+        private int _inlineDepth;
 
         public Simulator(RetryLoopShape shape, Scan scan)
         {
@@ -716,7 +881,8 @@ internal sealed class RetryLoopShape
 
                 if (outcome == Outcome.Retry)
                 {
-                    retries = true;
+                    // Sending again after a 4xx the loop names on purpose (401 after refreshing a token) is a resend, not a retry.
+                    retries |= !(_named && StatusCode.IsClientError(status) && !StatusCode.IsTransientClientError(status));
                     // A 4xx the loop names and retries on purpose (401 after refreshing a token, 409 after reloading) is not flagged.
                     if (StatusCode.IsClientError(status) && !StatusCode.IsTransientClientError(status) && _shape.AdmittedClientError == 0 && !_named)
                     {
@@ -994,6 +1160,12 @@ internal sealed class RetryLoopShape
         private Outcome SendEffect(IOperation statement)
         {
             var sends = Contains(statement, _shape.Send);
+            if (sends && !SurfacesFailure(_shape.Send))
+            {
+                // `return base.SendAsync(…)` without await: a failure is in the returned task, not thrown in the loop.
+                return Outcome.Normal;
+            }
+
             if (sends)
             {
                 if (_status == NetworkFailure)
@@ -1023,6 +1195,25 @@ internal sealed class RetryLoopShape
         }
 
         private static bool IsSuccess(int status) => status is >= 200 and <= 299;
+
+        /// <summary>A synchronous send, or an asynchronous one that the loop awaits (the only ways its failure reaches the loop).</summary>
+        private static bool SurfacesFailure(IInvocationOperation send)
+        {
+            if (send.Type is not INamedTypeSymbol { Name: "Task" or "ValueTask" })
+            {
+                return true;
+            }
+
+            for (var current = send.Parent; current is not null && current is not (IExpressionStatementOperation or IReturnOperation or IVariableDeclaratorOperation); current = current.Parent)
+            {
+                if (current is IAwaitOperation or IInvocationOperation { TargetMethod.Name: "GetResult" or "Wait" } or IPropertyReferenceOperation { Property.Name: "Result" })
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         private Outcome RunTry(ITryOperation @try)
         {
@@ -1054,9 +1245,15 @@ internal sealed class RetryLoopShape
                 return outcome;
             }
 
-            // An HttpRequestException carrying the path's status (or none, for a network failure).
-            foreach (var clause in @try.Catches)
+            return Catch(@try, 0);
+        }
+
+        /// <summary>An HttpRequestException carrying the path's status (or none, for a network failure), offered to the catch clauses from <paramref name="start"/> on.</summary>
+        private Outcome Catch(ITryOperation @try, int start)
+        {
+            for (var index = start; index < @try.Catches.Length; index++)
             {
+                var clause = @try.Catches[index];
                 if (!CatchesHttpRequestException(clause.ExceptionType))
                 {
                     continue;
@@ -1080,8 +1277,9 @@ internal sealed class RetryLoopShape
                 var handled = Handle(clause);
                 if (caught == Truth.Guard)
                 {
-                    // Until the filter's guard trips the exception is handled; then it leaves the loop.
-                    return Guarded(handled, Outcome.Throw);
+                    // Until the filter's guard trips the exception is handled here; then the next clauses get it
+                    // (`catch (E) when (last) { throw; } catch (E) { wait; }`), or it leaves the loop.
+                    return Guarded(handled, Catch(@try, index + 1));
                 }
 
                 return handled;
@@ -1146,6 +1344,11 @@ internal sealed class RetryLoopShape
                 return flagValue ? Truth.True : Truth.False;
             }
 
+            if (subject is not null && condition is IInvocationOperation call && InlinedPredicate(call, subject, exception) is { } inlined)
+            {
+                return inlined;
+            }
+
             if (subject is null || !DelaySchedule.References(condition, subject))
             {
                 return Contains(condition, _shape.Send) ? Truth.Unknown : Truth.Guard;
@@ -1168,6 +1371,56 @@ internal sealed class RetryLoopShape
                 false => Truth.False,
                 _ => Truth.Unknown,
             };
+        }
+
+        /// <summary>
+        /// <c>ShouldRetry(response)</c>: a predicate of the app with a single returned value, evaluated with its parameter
+        /// standing for the response (or the caught exception); its other parameters are guards. Null when not such a call.
+        /// </summary>
+        private Truth? InlinedPredicate(IInvocationOperation call, ISymbol subject, bool exception)
+        {
+            if (_inlineDepth >= 3 || call.Instance is not (null or IInstanceReferenceOperation) || call.TargetMethod.ReturnType.SpecialType != SpecialType.System_Boolean)
+            {
+                return null;
+            }
+
+            IParameterSymbol? standsFor = null;
+            foreach (var argument in call.Arguments)
+            {
+                if (!DelaySchedule.References(argument.Value, subject))
+                {
+                    continue;
+                }
+
+                var value = argument.Value;
+                while (value is IConversionOperation { OperatorMethod: null } conversion)
+                {
+                    value = conversion.Operand;
+                }
+
+                // Only the response (or exception) itself, passed once.
+                if (standsFor is not null || argument.Parameter is null || value is not (ILocalReferenceOperation or IParameterReferenceOperation))
+                {
+                    return Truth.Unknown;
+                }
+
+                standsFor = argument.Parameter;
+            }
+
+            if (standsFor is null || AppMethodSummary.Get(call, call.TargetMethod) is not { IsPure: true, ReturnedValue: { } body })
+            {
+                return null;
+            }
+
+            _inlineDepth++;
+            try
+            {
+                return Evaluate(body, standsFor.OriginalDefinition, exception);
+            }
+            finally
+            {
+                _inlineDepth--;
+            }
         }
 
         private static Truth And(Truth left, Truth right)

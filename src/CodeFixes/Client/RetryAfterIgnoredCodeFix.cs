@@ -19,6 +19,7 @@ public sealed class RetryAfterIgnoredCodeFix : CodeFixProvider
     internal const string V8Key = "SE2003.DelayGenerator";
     internal const string V7Key = "SE2003.OutcomeSleepProvider";
     internal const string LoopKey = "SE2003.LoopWaitForRetryAfter";
+    internal const string ResendKey = "SE2003.ResendWaitForRetryAfter";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.SE2003_RetryIgnoresRetryAfter.Id);
 
@@ -46,6 +47,23 @@ public sealed class RetryAfterIgnoredCodeFix : CodeFixProvider
 
             return;
         }
+
+        if (kind == RetryAfterIgnoredAnalyzer.KindResend)
+        {
+            if (root.FindToken(diagnostic.Location.SourceSpan.Start).Parent is IfStatementSyntax ifStatement && !ifStatement.ContainsDiagnostics
+                && model.GetOperation(ifStatement, context.CancellationToken) is Microsoft.CodeAnalysis.Operations.IConditionalOperation conditional
+                && Flow.SingleResendShape.TryCreate(conditional) is { } resend
+                && resend.Delay.Syntax.FirstAncestorOrSelf<StatementSyntax>() is ExpressionStatementSyntax
+                && resend.Delay.Arguments[0].Syntax is ArgumentSyntax)
+            {
+                context.RegisterCodeFix(
+                    CodeAction.Create("Wait for Retry-After when the server sends it", c => WaitForRetryAfterAsync(context.Document, model, resend, c), ResendKey),
+                    diagnostic);
+            }
+
+            return;
+        }
+
         var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
         if (node.ContainsDiagnostics)
         {
@@ -267,6 +285,23 @@ public sealed class RetryAfterIgnoredCodeFix : CodeFixProvider
         }
 
         return await loop.FinishAsync(editor, imports, cancellationToken).ConfigureAwait(false);
+    }
+
+    // A single resend: the same wait as in loops, before the resend's delay.
+    private static async Task<Document> WaitForRetryAfterAsync(Document document, SemanticModel model, Flow.SingleResendShape resend, System.Threading.CancellationToken cancellationToken)
+    {
+        var editor = await Microsoft.CodeAnalysis.Editing.DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+        var delay = (InvocationExpressionSyntax)resend.Delay.Syntax;
+        var name = RetryFixSyntax.FreeName(model, delay.SpanStart, "retryAfter");
+        var response = resend.Response.Name;
+        var argument = (ArgumentSyntax)resend.Delay.Arguments[0].Syntax;
+        var existing = resend.Delay.Arguments[0].Value is Microsoft.CodeAnalysis.Operations.IConversionOperation { IsImplicit: true } conversion ? conversion.Operand : resend.Delay.Arguments[0].Value;
+        var fallback = existing.Type is { Name: "TimeSpan" } ? argument.Expression.WithoutTrivia().ToString() : $"TimeSpan.FromMilliseconds({argument.Expression.WithoutTrivia()})";
+        editor.ReplaceNode(argument.Expression, SyntaxFactory.ParseExpression($"{name} > TimeSpan.Zero ? {name}.Value : {fallback}").WithTriviaFrom(argument.Expression));
+        RetryLoopFix.InsertBefore(editor, delay.FirstAncestorOrSelf<ExpressionStatementSyntax>()!, RetryLoopFix.Statement($"var {name} = {response}.Headers.RetryAfter?.Delta ?? {response}.Headers.RetryAfter?.Date - DateTimeOffset.UtcNow;"));
+        var newRoot = (CompilationUnitSyntax)editor.GetChangedRoot();
+        newRoot = Shared.Imports.AddIfMissing(newRoot, model, delay.SpanStart, "System", "TimeSpan");
+        return await Formatter.FormatAsync(document.WithSyntaxRoot(newRoot), Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     private static StatementSyntax Wait(RetryLoopFix loop, string retryAfter)
