@@ -191,8 +191,14 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var status = ResponseStatus.OfResultCreation(creation, _types, context.Compilation, context.CancellationToken);
-            if (status is not { } value || !StatusCode.IsServerError(value) || EnvironmentGuard.IsGuarded(creation))
+            var status = ResponseStatus.OfResultCreation(creation, _types, context.Compilation, context.CancellationToken, out var hasOwnStatus);
+            if (!hasOwnStatus)
+            {
+                // `Response.StatusCode = 500; context.Result = new JsonResult(…);`: sent with the status already on the response.
+                status = ResponseStatus.AssignedBefore(creation, _types);
+            }
+
+            if (status.FirstServerError is null || EnvironmentGuard.IsGuarded(creation))
             {
                 return;
             }
@@ -217,7 +223,7 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            Report(context, leaks, value);
+            Report(context, leaks, status);
         }
 
         public void AnalyzeAssignment(OperationAnalysisContext context)
@@ -247,7 +253,7 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
 
             var leaks = new List<Leak>();
             Decompose(value, leaks, context.Compilation, context.CancellationToken);
-            Report(context, leaks, 500);
+            Report(context, leaks, StatusSet.Of(500));
         }
 
         /// <summary>`X.ProblemDetails` (member null) or `X.ProblemDetails.Extensions` where X is a ProblemDetailsContext.</summary>
@@ -268,9 +274,9 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
                 && WellKnownTypes.IsA(problem.Property.Type, ProblemDetails);
         }
 
-        private void ReportPayload(OperationAnalysisContext context, IInvocationOperation invocation, int? status)
+        private void ReportPayload(OperationAnalysisContext context, IInvocationOperation invocation, StatusSet status)
         {
-            if (status is not { } value || !StatusCode.IsServerError(value) || EnvironmentGuard.IsGuarded(invocation))
+            if (status.FirstServerError is null || EnvironmentGuard.IsGuarded(invocation))
             {
                 return;
             }
@@ -284,7 +290,7 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            Report(context, leaks, value);
+            Report(context, leaks, status);
         }
 
         private void ReportDirectWrite(OperationAnalysisContext context, IInvocationOperation invocation)
@@ -303,10 +309,7 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            if (ResponseStatus.AtWrite(invocation, _types, context.ContainingSymbol) is { } status && StatusCode.IsServerError(status))
-            {
-                Report(context, leaks, status);
-            }
+            Report(context, leaks, ResponseStatus.AtWrite(invocation, _types, context.ContainingSymbol));
         }
 
         private void ReportProblemDetailsWrite(OperationAnalysisContext context, IInvocationOperation invocation)
@@ -324,8 +327,8 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            // The ProblemDetails.Status of the context when it is a constant, else the response's status.
-            int? status = null;
+            // The ProblemDetails.Status of the context when it is proven, else the response's status.
+            var status = StatusSet.None;
             if (OperationTree.WithoutConversions(argument) is IObjectCreationOperation { Initializer: { } initializer })
             {
                 foreach (var element in initializer.Initializers)
@@ -347,23 +350,34 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            status ??= ResponseStatus.AtWrite(invocation, _types, context.ContainingSymbol);
-            if (status is { } value && StatusCode.IsServerError(value))
+            if (status.IsNone)
             {
-                Report(context, leaks, value);
+                status = ResponseStatus.AtWrite(invocation, _types, context.ContainingSymbol);
             }
+
+            Report(context, leaks, status);
         }
 
-        private static void Report(OperationAnalysisContext context, List<Leak> leaks, int status)
+        /// <summary>Reports each leak whose path can carry a 5xx of <paramref name="status"/> (a message set only on the 404 branch is not).</summary>
+        private static void Report(OperationAnalysisContext context, List<Leak> leaks, StatusSet status)
         {
-            var statusText = status.ToString(CultureInfo.InvariantCulture);
+            if (status.FirstServerError is null)
+            {
+                return;
+            }
+
             foreach (var leak in leaks)
             {
+                if (status.ServerErrorOnPathOf(leak.Source) is not { } value)
+                {
+                    continue;
+                }
+
                 context.ReportDiagnostic(Diagnostic.Create(
                     Descriptors.SE1001_ExceptionDetailsInResponse,
                     leak.Value.Syntax.GetLocation(),
                     ExceptionTaint.Describe(leak.Source),
-                    statusText));
+                    value.ToString(CultureInfo.InvariantCulture)));
             }
         }
 

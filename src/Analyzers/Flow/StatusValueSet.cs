@@ -1,0 +1,393 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ServerErrors.Analyzers.Flow;
+
+/// <summary>One constant a status expression can hold, and the operation it comes from (null for a framework default).</summary>
+internal readonly struct StatusMember
+{
+    public StatusMember(int value, IOperation? origin)
+    {
+        Value = value;
+        Origin = origin;
+    }
+
+    public int Value { get; }
+
+    /// <summary>The constant's operation (<c>HttpStatusCode.ServiceUnavailable</c> in <c>code = HttpStatusCode.ServiceUnavailable;</c>), or null.</summary>
+    public IOperation? Origin { get; }
+}
+
+/// <summary>
+/// The set of constant statuses an expression can hold where it is used, plus whether it can also hold something
+/// the code does not prove (a computed arm: <c>mail.StatusCode</c>, a method result). Unknown members neither prove
+/// nor cancel a status: a set that contains a 5xx is a 5xx response on that path, a set of 4xx only is not.
+/// </summary>
+internal readonly struct StatusSet
+{
+    private readonly ImmutableArray<StatusMember> _members;
+
+    private StatusSet(ImmutableArray<StatusMember> members, bool hasUnknown)
+    {
+        _members = members;
+        HasUnknown = hasUnknown;
+    }
+
+    /// <summary>No status at all (not a status-producing operation).</summary>
+    public static StatusSet None => default;
+
+    /// <summary>A status the code does not prove.</summary>
+    public static StatusSet Unknown => new(ImmutableArray<StatusMember>.Empty, hasUnknown: true);
+
+    public static StatusSet Of(int value, IOperation? origin = null) => new(ImmutableArray.Create(new StatusMember(value, origin)), hasUnknown: false);
+
+    public ImmutableArray<StatusMember> Members => _members.IsDefault ? ImmutableArray<StatusMember>.Empty : _members;
+
+    public bool HasUnknown { get; }
+
+    /// <summary>True when at least one constant is proven.</summary>
+    public bool HasConstants => !_members.IsDefaultOrEmpty;
+
+    /// <summary>True when nothing is known about a status (no constant, no unknown).</summary>
+    public bool IsNone => _members.IsDefaultOrEmpty && !HasUnknown;
+
+    /// <summary>The constant when the set is exactly one constant; else null.</summary>
+    public int? Single => !HasUnknown && !_members.IsDefaultOrEmpty && AllEqual() ? _members[0].Value : null;
+
+    public bool Contains(int status)
+    {
+        foreach (var member in Members)
+        {
+            if (member.Value == status)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The first 5xx constant in the set, or null.</summary>
+    public int? FirstServerError
+    {
+        get
+        {
+            foreach (var member in Members)
+            {
+                if (StatusCode.IsServerError(member.Value))
+                {
+                    return member.Value;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The first 5xx whose constant is not on a branch exclusive of <paramref name="use"/> (an <c>if</c>/<c>else</c>,
+    /// switch section or <c>?:</c> arm that cannot run together with it): a message set only for the 404 branch is
+    /// not sent with the 500 of the other branch.
+    /// </summary>
+    public int? ServerErrorOnPathOf(IOperation use)
+    {
+        foreach (var member in Members)
+        {
+            if (StatusCode.IsServerError(member.Value) && (member.Origin is null || !StatusValueSet.AreExclusive(member.Origin, use)))
+            {
+                return member.Value;
+            }
+        }
+
+        return null;
+    }
+
+    public StatusSet Union(StatusSet other)
+    {
+        if (IsNone)
+        {
+            return other;
+        }
+
+        if (other.IsNone)
+        {
+            return this;
+        }
+
+        var members = Members.AddRange(other.Members);
+        return new StatusSet(members, HasUnknown || other.HasUnknown);
+    }
+
+    public StatusSet WithUnknown() => new(Members, hasUnknown: true);
+
+    private bool AllEqual()
+    {
+        for (var i = 1; i < _members.Length; i++)
+        {
+            if (_members[i].Value != _members[0].Value)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
+
+/// <summary>
+/// Evaluates a status expression to the <see cref="StatusSet"/> it can hold at its use: constants (literals, consts,
+/// <c>StatusCodes.*</c>, <c>HttpStatusCode.*</c>, casts), <c>?:</c>, <c>??</c>, switch expressions, and locals
+/// initialised and reassigned on branches (<c>if</c>/<c>else</c>, <c>switch</c>) before the use. An assignment of the
+/// whole local in a block that encloses the use hides every write before it. Parameters, fields and calls are unknown.
+/// </summary>
+internal static class StatusValueSet
+{
+    private const int MaxDepth = 8;
+
+    public static StatusSet Evaluate(IOperation? operation) => Evaluate(operation, 0, null);
+
+    private static StatusSet Evaluate(IOperation? operation, int depth, HashSet<ILocalSymbol>? visiting)
+    {
+        if (operation is null || depth > MaxDepth)
+        {
+            return StatusSet.Unknown;
+        }
+
+        operation = operation.WithoutConversions();
+        if (StatusCode.TryGetConstant(operation) is { } constant)
+        {
+            return StatusSet.Of(constant, operation);
+        }
+
+        switch (operation)
+        {
+            case IConditionalOperation { WhenFalse: { } whenFalse } conditional:
+                return Evaluate(conditional.WhenTrue, depth + 1, visiting).Union(Evaluate(whenFalse, depth + 1, visiting));
+
+            case ICoalesceOperation coalesce:
+                return Evaluate(coalesce.Value, depth + 1, visiting).Union(Evaluate(coalesce.WhenNull, depth + 1, visiting));
+
+            case ISwitchExpressionOperation switchExpression:
+                var arms = StatusSet.None;
+                foreach (var arm in switchExpression.Arms)
+                {
+                    arms = arms.Union(Evaluate(arm.Value, depth + 1, visiting));
+                }
+
+                return arms.IsNone ? StatusSet.Unknown : arms;
+
+            case ILocalReferenceOperation local:
+                return OfLocal(local, depth, visiting);
+
+            default:
+                return StatusSet.Unknown;
+        }
+    }
+
+    private static StatusSet OfLocal(ILocalReferenceOperation reference, int depth, HashSet<ILocalSymbol>? visiting)
+    {
+        var local = reference.Local;
+        visiting ??= new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+        if (!visiting.Add(local))
+        {
+            return StatusSet.Unknown;
+        }
+
+        try
+        {
+            var usePosition = reference.Syntax.SpanStart;
+            var from = DominatingWrite(reference);
+            var result = StatusSet.None;
+            foreach (var descendant in reference.Root().Descendants())
+            {
+                var start = descendant.Syntax.SpanStart;
+                switch (descendant)
+                {
+                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                        if (start < usePosition && start >= from)
+                        {
+                            result = result.Union(declarator.Initializer is { } initializer ? Evaluate(initializer.Value, depth + 1, visiting) : StatusSet.Unknown);
+                        }
+
+                        break;
+
+                    case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when SymbolEqualityComparer.Default.Equals(target.Local, local):
+                        if (start < usePosition && start >= from)
+                        {
+                            result = result.Union(IsInOtherFunction(assignment, reference) ? StatusSet.Unknown : Evaluate(assignment.Value, depth + 1, visiting));
+                        }
+
+                        break;
+
+                    case IAssignmentOperation { Target: ILocalReferenceOperation target } when SymbolEqualityComparer.Default.Equals(target.Local, local):
+                        // `code += 1`, `code ??= …`, deconstruction: not proven.
+                        result = result.WithUnknown();
+                        break;
+
+                    case IArgumentOperation { Parameter.RefKind: not RefKind.None, Value: ILocalReferenceOperation passed } when SymbolEqualityComparer.Default.Equals(passed.Local, local):
+                        result = result.WithUnknown();
+                        break;
+                }
+            }
+
+            return result.IsNone ? StatusSet.Unknown : result;
+        }
+        finally
+        {
+            visiting.Remove(local);
+        }
+    }
+
+    /// <summary>
+    /// The position of the last whole-local write that certainly runs before the use: a declaration or assignment
+    /// statement directly in a block (or switch section) that encloses the use; -1 when there is none.
+    /// </summary>
+    private static int DominatingWrite(ILocalReferenceOperation reference)
+    {
+        var local = reference.Local;
+        IOperation child = reference;
+        for (var parent = reference.Parent; parent is not null; child = parent, parent = parent.Parent)
+        {
+            if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return -1;
+            }
+
+            ImmutableArray<IOperation> statements;
+            if (parent is IBlockOperation block)
+            {
+                statements = block.Operations;
+            }
+            else if (parent is ISwitchCaseOperation switchCase)
+            {
+                statements = switchCase.Body;
+            }
+            else
+            {
+                continue;
+            }
+
+            for (var i = IndexOf(statements, child) - 1; i >= 0; i--)
+            {
+                if (WritesWholeLocal(statements[i], local))
+                {
+                    return statements[i].Syntax.SpanStart;
+                }
+            }
+        }
+
+        return -1;
+    }
+
+    private static int IndexOf(ImmutableArray<IOperation> statements, IOperation child)
+    {
+        for (var i = 0; i < statements.Length; i++)
+        {
+            if (ReferenceEquals(statements[i], child))
+            {
+                return i;
+            }
+        }
+
+        return statements.Length;
+    }
+
+    private static bool WritesWholeLocal(IOperation statement, ILocalSymbol local)
+    {
+        switch (statement)
+        {
+            case IExpressionStatementOperation { Operation: ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } }:
+                return SymbolEqualityComparer.Default.Equals(target.Local, local);
+
+            case IVariableDeclarationGroupOperation group:
+                foreach (var declaration in group.Declarations)
+                {
+                    foreach (var declarator in declaration.Declarators)
+                    {
+                        if (SymbolEqualityComparer.Default.Equals(declarator.Symbol, local) && declarator.Initializer is not null)
+                        {
+                            return true;
+                        }
+                    }
+                }
+
+                return false;
+
+            default:
+                return false;
+        }
+    }
+
+    private static bool IsInOtherFunction(IOperation write, IOperation use)
+        => EnclosingFunction(write) is var writeFunction && !ReferenceEquals(writeFunction, EnclosingFunction(use));
+
+    private static IOperation? EnclosingFunction(IOperation operation)
+    {
+        for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
+        {
+            if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return parent;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// True when <paramref name="first"/> and <paramref name="second"/> sit in arms of one branch that cannot both run:
+    /// the two sides of an <c>if</c>/<c>else</c> or <c>?:</c>, two sections of a <c>switch</c>, two switch-expression arms.
+    /// </summary>
+    public static bool AreExclusive(IOperation first, IOperation second)
+    {
+        if (first.Syntax.SyntaxTree != second.Syntax.SyntaxTree)
+        {
+            return false;
+        }
+
+        // The ancestors of `second`, to find the nearest common ancestor from `first`.
+        var ancestors = new HashSet<IOperation>();
+        for (var current = second; current is not null; current = current.Parent)
+        {
+            ancestors.Add(current);
+        }
+
+        IOperation? firstChild = null;
+        for (var current = first; current is not null; firstChild = current, current = current.Parent)
+        {
+            if (!ancestors.Contains(current))
+            {
+                continue;
+            }
+
+            if (firstChild is null)
+            {
+                return false;
+            }
+
+            // `current` is the nearest common ancestor; find the child on the side of `second`.
+            IOperation? secondChild = null;
+            for (var walk = second; walk is not null && !ReferenceEquals(walk, current); walk = walk.Parent)
+            {
+                secondChild = walk;
+            }
+
+            if (secondChild is null || ReferenceEquals(firstChild, secondChild))
+            {
+                return false;
+            }
+
+            return current switch
+            {
+                IConditionalOperation conditional => !ReferenceEquals(firstChild, conditional.Condition) && !ReferenceEquals(secondChild, conditional.Condition),
+                ISwitchOperation => firstChild is ISwitchCaseOperation && secondChild is ISwitchCaseOperation,
+                ISwitchExpressionOperation => firstChild is ISwitchExpressionArmOperation && secondChild is ISwitchExpressionArmOperation,
+                _ => false,
+            };
+        }
+
+        return false;
+    }
+}
