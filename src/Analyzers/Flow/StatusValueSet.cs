@@ -1,5 +1,8 @@
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -140,19 +143,53 @@ internal readonly struct StatusSet
 /// Evaluates a status expression to the <see cref="StatusSet"/> it can hold at its use: constants (literals, consts,
 /// <c>StatusCodes.*</c>, <c>HttpStatusCode.*</c>, casts), <c>?:</c>, <c>??</c>, switch expressions, and locals
 /// initialised and reassigned on branches (<c>if</c>/<c>else</c>, <c>switch</c>) before the use. An assignment of the
-/// whole local in a block that encloses the use hides every write before it. Parameters, fields and calls are unknown.
+/// whole local in a block that encloses the use hides every write before it. Tuples deconstructed into locals
+/// (<c>var (status, title) = ex switch { … }</c>) give each local its element. A method of the compilation that returns
+/// a status (<c>GetStatusCode(ex)</c>, <c>MapException(ex)</c> returning a tuple) contributes the statuses it returns,
+/// summarised once per method and compilation. Parameters, fields and other calls are unknown.
 /// </summary>
 internal static class StatusValueSet
 {
     private const int MaxDepth = 8;
 
+    /// <summary>Helper results: (method, tuple element or -1) → the statuses it returns, once per compilation.</summary>
+    private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<HelperKey, StatusSet>> Helpers = new();
+
     public static StatusSet Evaluate(IOperation? operation) => Evaluate(operation, 0, null);
 
     private static StatusSet Evaluate(IOperation? operation, int depth, HashSet<ILocalSymbol>? visiting)
+        => EvaluateElement(operation, -1, depth, visiting);
+
+    /// <summary>The statuses of <paramref name="operation"/>, or of its tuple element <paramref name="element"/> (when ≥ 0).</summary>
+    private static StatusSet EvaluateElement(IOperation? operation, int element, int depth, HashSet<ILocalSymbol>? visiting)
     {
         if (operation is null || depth > MaxDepth)
         {
             return StatusSet.Unknown;
+        }
+
+        if (element >= 0)
+        {
+            operation = operation.WithoutConversions();
+            switch (operation)
+            {
+                case ITupleOperation tuple:
+                    return element < tuple.Elements.Length ? Evaluate(tuple.Elements[element], depth + 1, visiting) : StatusSet.Unknown;
+                case IConditionalOperation { WhenFalse: { } falseTuple } conditionalTuple:
+                    return EvaluateElement(conditionalTuple.WhenTrue, element, depth + 1, visiting).Union(EvaluateElement(falseTuple, element, depth + 1, visiting));
+                case ISwitchExpressionOperation tupleSwitch:
+                    var tupleArms = StatusSet.None;
+                    foreach (var arm in tupleSwitch.Arms)
+                    {
+                        tupleArms = tupleArms.Union(EvaluateElement(arm.Value, element, depth + 1, visiting));
+                    }
+
+                    return tupleArms.IsNone ? StatusSet.Unknown : tupleArms;
+                case IInvocationOperation tupleCall:
+                    return OfHelper(tupleCall, element, depth);
+                default:
+                    return StatusSet.Unknown;
+            }
         }
 
         operation = operation.WithoutConversions();
@@ -181,9 +218,125 @@ internal static class StatusValueSet
             case ILocalReferenceOperation local:
                 return OfLocal(local, depth, visiting);
 
+            case IInvocationOperation invocation:
+                return OfHelper(invocation, -1, depth);
+
+            case IThrowOperation:
+                // `_ => throw new …` adds no status.
+                return StatusSet.None;
+
             default:
                 return StatusSet.Unknown;
         }
+    }
+
+    /// <summary>
+    /// The statuses a method of this compilation returns (its return statements or expression body), computed once per
+    /// method and compilation; unknown for methods without source, virtual ones and deep chains.
+    /// </summary>
+    private static StatusSet OfHelper(IInvocationOperation invocation, int element, int depth)
+    {
+        var method = invocation.TargetMethod.OriginalDefinition;
+        if (method.DeclaringSyntaxReferences.Length != 1 || method.IsAbstract || method.IsVirtual || method.IsOverride
+            || method.PartialImplementationPart is not null || invocation.SemanticModel?.Compilation is not { } compilation
+            || depth > MaxDepth / 2)
+        {
+            return StatusSet.Unknown;
+        }
+
+        var cache = Helpers.GetValue(compilation, static _ => new ConcurrentDictionary<HelperKey, StatusSet>());
+        var key = new HelperKey(method, element);
+        if (cache.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        // A recursive helper sees itself as unknown while it is computed.
+        cache.TryAdd(key, StatusSet.Unknown);
+        var result = ComputeHelper(compilation, method, element, depth);
+        cache[key] = result;
+        return result;
+    }
+
+    private static StatusSet ComputeHelper(Compilation compilation, IMethodSymbol method, int element, int depth)
+    {
+        if (ExceptionTaint.GetBody(compilation, method, CancellationToken.None) is not { } body)
+        {
+            return StatusSet.Unknown;
+        }
+
+        var result = StatusSet.None;
+        foreach (var descendant in body.Descendants())
+        {
+            if (descendant is IReturnOperation { ReturnedValue: { } returned } && !IsInNestedFunction(descendant, body))
+            {
+                result = result.Union(EvaluateElement(returned, element, depth + 1, null));
+            }
+        }
+
+        return result.IsNone ? StatusSet.Unknown : result;
+    }
+
+    private static bool IsInNestedFunction(IOperation operation, IOperation body)
+    {
+        for (var parent = operation.Parent; parent is not null && !ReferenceEquals(parent, body); parent = parent.Parent)
+        {
+            if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private readonly struct HelperKey : System.IEquatable<HelperKey>
+    {
+        public HelperKey(IMethodSymbol method, int element)
+        {
+            Method = method;
+            Element = element;
+        }
+
+        public IMethodSymbol Method { get; }
+
+        public int Element { get; }
+
+        public bool Equals(HelperKey other) => Element == other.Element && SymbolEqualityComparer.Default.Equals(Method, other.Method);
+
+        public override bool Equals(object? obj) => obj is HelperKey other && Equals(other);
+
+        public override int GetHashCode() => (SymbolEqualityComparer.Default.GetHashCode(Method) * 31) + Element;
+    }
+
+    /// <summary>The position of <paramref name="local"/> in a deconstruction target (<c>var (status, title)</c>), or -1.</summary>
+    private static int ElementOf(IOperation target, ILocalSymbol local)
+    {
+        if (target is IDeclarationExpressionOperation declaration)
+        {
+            target = declaration.Expression;
+        }
+
+        if (target is not ITupleOperation tuple)
+        {
+            return -1;
+        }
+
+        for (var i = 0; i < tuple.Elements.Length; i++)
+        {
+            var element = tuple.Elements[i];
+            if (element is IDeclarationExpressionOperation declared)
+            {
+                element = declared.Expression;
+            }
+
+            if (element is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private static StatusSet OfLocal(ILocalReferenceOperation reference, int depth, HashSet<ILocalSymbol>? visiting)
@@ -217,6 +370,14 @@ internal static class StatusValueSet
                         if (start < usePosition && start >= from)
                         {
                             result = result.Union(IsInOtherFunction(assignment, reference) ? StatusSet.Unknown : Evaluate(assignment.Value, depth + 1, visiting));
+                        }
+
+                        break;
+
+                    case IDeconstructionAssignmentOperation deconstruction when ElementOf(deconstruction.Target, local) is var element && element >= 0:
+                        if (start < usePosition && start >= from)
+                        {
+                            result = result.Union(EvaluateElement(deconstruction.Value, element, depth + 1, visiting));
                         }
 
                         break;
@@ -300,6 +461,9 @@ internal static class StatusValueSet
         {
             case IExpressionStatementOperation { Operation: ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } }:
                 return SymbolEqualityComparer.Default.Equals(target.Local, local);
+
+            case IExpressionStatementOperation { Operation: IDeconstructionAssignmentOperation deconstruction }:
+                return ElementOf(deconstruction.Target, local) >= 0;
 
             case IVariableDeclarationGroupOperation group:
                 foreach (var declaration in group.Declarations)
