@@ -439,6 +439,36 @@ internal static class ResponseStatus
         return false;
     }
 
+    /// <summary>The parameter the last <c>Response.StatusCode</c> assignment before <paramref name="write"/> reads (<c>(int)code</c>), or null.</summary>
+    public static IParameterSymbol? StatusParameterAtWrite(IOperation write, WellKnownTypes types)
+    {
+        IOperation child = write;
+        for (var parent = write.Parent; parent is not null; child = parent, parent = parent.Parent)
+        {
+            if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return null;
+            }
+
+            if (parent is not IBlockOperation block)
+            {
+                continue;
+            }
+
+            var statements = block.Operations;
+            var index = statements.IndexOf(child);
+            for (var i = (index < 0 ? statements.Length : index) - 1; i >= 0; i--)
+            {
+                if (statements[i] is IExpressionStatementOperation { Operation: ISimpleAssignmentOperation assignment } && IsResponseStatus(assignment.Target, types))
+                {
+                    return assignment.Value.WithoutConversions() is IParameterReferenceOperation parameter ? parameter.Parameter : null;
+                }
+            }
+        }
+
+        return null;
+    }
+
     private static StatusSet AssignedBefore(IOperation write, WellKnownTypes types, out bool definite)
     {
         definite = false;

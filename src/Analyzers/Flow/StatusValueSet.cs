@@ -218,6 +218,13 @@ internal static class StatusValueSet
             case ILocalReferenceOperation local:
                 return OfLocal(local, depth, visiting);
 
+            case IPropertyReferenceOperation { Property.Name: "Value", Instance: IPropertyReferenceOperation nullable } when nullable.Type?.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T:
+                // `problem.Status.Value`
+                return Evaluate(nullable, depth + 1, visiting);
+
+            case IPropertyReferenceOperation { Instance: ILocalReferenceOperation owner } member:
+                return OfLocalMember(owner, member.Property, depth);
+
             case IInvocationOperation invocation:
                 return OfHelper(invocation, -1, depth);
 
@@ -339,16 +346,58 @@ internal static class StatusValueSet
         return -1;
     }
 
+    /// <summary>
+    /// <c>problem.Status</c> where <c>problem</c> is a local built here: the value its object initializer gives the
+    /// property, joined by <c>problem.Status = …</c> assignments before the use.
+    /// </summary>
+    private static StatusSet OfLocalMember(ILocalReferenceOperation owner, IPropertySymbol property, int depth)
+    {
+        var local = owner.Local;
+        var usePosition = owner.Syntax.SpanStart;
+        var result = StatusSet.None;
+        foreach (var descendant in owner.Root().Descendants())
+        {
+            if (descendant.Syntax.SpanStart >= usePosition)
+            {
+                continue;
+            }
+
+            switch (descendant)
+            {
+                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                    if (declarator.Initializer?.Value.WithoutConversions() is not IObjectCreationOperation { Initializer: { } initializer })
+                    {
+                        return StatusSet.Unknown;
+                    }
+
+                    foreach (var element in initializer.Initializers)
+                    {
+                        if (element is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation target } assignment
+                            && SymbolEqualityComparer.Default.Equals(target.Property, property))
+                        {
+                            result = result.Union(Evaluate(assignment.Value, depth + 1, null));
+                        }
+                    }
+
+                    break;
+
+                case IAssignmentOperation { Target: ILocalReferenceOperation target } when SymbolEqualityComparer.Default.Equals(target.Local, local):
+                    // The whole object replaced: not followed.
+                    return StatusSet.Unknown;
+
+                case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Instance: ILocalReferenceOperation instance } target } assignment
+                    when SymbolEqualityComparer.Default.Equals(instance.Local, local) && SymbolEqualityComparer.Default.Equals(target.Property, property):
+                    result = result.Union(Evaluate(assignment.Value, depth + 1, null));
+                    break;
+            }
+        }
+
+        return result.IsNone ? StatusSet.Unknown : result;
+    }
+
     private static StatusSet OfLocal(ILocalReferenceOperation reference, int depth, HashSet<ILocalSymbol>? visiting)
     {
         var local = reference.Local;
-        visiting ??= new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
-        if (!visiting.Add(local))
-        {
-            return StatusSet.Unknown;
-        }
-
-        try
         {
             var usePosition = reference.Syntax.SpanStart;
             var from = DominatingWrite(reference);
@@ -356,6 +405,13 @@ internal static class StatusValueSet
             foreach (var descendant in reference.Root().Descendants())
             {
                 var start = descendant.Syntax.SpanStart;
+
+                // `code = ex switch { …, _ => code }`: the use inside a write reads the value before it.
+                if (descendant.Syntax.Span.Contains(usePosition) && descendant is IAssignmentOperation or IVariableDeclaratorOperation)
+                {
+                    continue;
+                }
+
                 switch (descendant)
                 {
                     case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
@@ -394,10 +450,6 @@ internal static class StatusValueSet
             }
 
             return result.IsNone ? StatusSet.Unknown : result;
-        }
-        finally
-        {
-            visiting.Remove(local);
         }
     }
 

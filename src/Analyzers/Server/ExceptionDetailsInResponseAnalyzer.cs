@@ -174,7 +174,95 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
                     }
 
                     break;
+
+                default:
+                    if (invocation.Arguments.Length >= 2 && method.DeclaringSyntaxReferences.Length > 0)
+                    {
+                        ReportHelperCall(context, invocation);
+                    }
+
+                    break;
             }
+        }
+
+        /// <summary>
+        /// `WriteError(context, HttpStatusCode.InternalServerError, ex.Message)`: a helper of the application writes
+        /// its parameter as the body; the call site supplies the body (and the status, when it is a parameter) and
+        /// is where the leak is reported.
+        /// </summary>
+        private void ReportHelperCall(OperationAnalysisContext context, IInvocationOperation invocation)
+        {
+            var writes = ResponseHelper.WritesOf(context.Compilation, invocation.TargetMethod, _types, context.CancellationToken);
+            if (writes.IsEmpty || EnvironmentGuard.IsGuarded(invocation))
+            {
+                return;
+            }
+
+            for (var i = 0; i < writes.Length; i++)
+            {
+                var write = writes[i];
+                if (IndexOfEarlierBody(writes, i) >= 0)
+                {
+                    continue;
+                }
+
+                // Several writes of the same body (one per branch of the helper): their statuses join.
+                var status = StatusOf(invocation, write);
+                for (var j = i + 1; j < writes.Length; j++)
+                {
+                    if (writes[j].BodyParameter == write.BodyParameter)
+                    {
+                        status = status.Union(StatusOf(invocation, writes[j]));
+                    }
+                }
+
+                if (status.FirstServerError is null || ArgumentAt(invocation, write.BodyParameter) is not { } body)
+                {
+                    continue;
+                }
+
+                var leaks = new List<Leak>();
+                Decompose(body.Value, leaks, context.Compilation, context.CancellationToken);
+                Report(context, leaks, status);
+            }
+        }
+
+        private static int IndexOfEarlierBody(System.Collections.Immutable.ImmutableArray<HelperWrite> writes, int index)
+        {
+            for (var j = 0; j < index; j++)
+            {
+                if (writes[j].BodyParameter == writes[index].BodyParameter)
+                {
+                    return j;
+                }
+            }
+
+            return -1;
+        }
+
+        private static StatusSet StatusOf(IInvocationOperation invocation, HelperWrite write)
+        {
+            if (write.StatusParameter < 0)
+            {
+                return write.Status;
+            }
+
+            return ArgumentAt(invocation, write.StatusParameter) is { ArgumentKind: not ArgumentKind.DefaultValue } status
+                ? StatusValueSet.Evaluate(status.Value)
+                : StatusSet.Unknown;
+        }
+
+        private static IArgumentOperation? ArgumentAt(IInvocationOperation invocation, int ordinal)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter?.Ordinal == ordinal)
+                {
+                    return argument;
+                }
+            }
+
+            return null;
         }
 
         public void AnalyzeObjectCreation(OperationAnalysisContext context)
@@ -449,6 +537,35 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
                 case ILocalReferenceOperation local when ContainerInitializer(local) is { } container:
                     DecomposeContainer(local, container, leaks, compilation, cancellationToken, depth + 1);
                     return;
+
+                case ILocalReferenceOperation serialized when SerializedWrites(serialized, compilation, cancellationToken) is { } writes:
+                    // `body = JsonConvert.SerializeObject(new { error = ex.Message });` on one branch: the member leaks, not the whole text.
+                    foreach (var write in writes)
+                    {
+                        Decompose(write, leaks, compilation, cancellationToken, depth + 1);
+                    }
+
+                    return;
+
+                case IInvocationOperation { Instance: { } dto, TargetMethod: { Name: "ToString", Parameters.Length: 0, DeclaringSyntaxReferences.Length: > 0 } }
+                    when ExceptionTaint.IsStructural(dto, _exception, _types):
+                    // `new ErrorDetails { Message = ex.Message }.ToString()` with a ToString that serializes the DTO.
+                    Decompose(dto, leaks, compilation, cancellationToken, depth + 1);
+                    return;
+
+                case IInvocationOperation helper when helper.TargetMethod.DeclaringSyntaxReferences.Length > 0
+                    && ExceptionTaint.TaintedParameter(compilation, helper, cancellationToken) >= 0:
+                    // `dto.ToJson()`, `new BaseResponse().AsError("…", $"{ex.Message}")`: the helper returns what the
+                    // arguments carry, so the leaks are in the arguments.
+                    foreach (var argument in helper.Arguments)
+                    {
+                        if (!ExceptionTaint.IsException(OperationTree.WithoutConversions(argument.Value).Type, _exception))
+                        {
+                            Decompose(argument.Value, leaks, compilation, cancellationToken, depth + 1);
+                        }
+                    }
+
+                    return;
             }
 
             if (ExceptionTaint.FindSource(compilation, value, cancellationToken) is { } source)
@@ -573,6 +690,62 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
                         break;
                 }
             }
+        }
+
+        /// <summary>
+        /// For a string local written more than once: the serializer calls among its writes before the use, when every
+        /// write that carries exception data is one; else null (the whole local is reported).
+        /// </summary>
+        private List<IOperation>? SerializedWrites(ILocalReferenceOperation reference, Compilation compilation, CancellationToken cancellationToken)
+        {
+            var local = reference.Local;
+            if (local.Type?.SpecialType != SpecialType.System_String)
+            {
+                return null;
+            }
+
+            List<IOperation>? writes = null;
+            var usePosition = reference.Syntax.SpanStart;
+            foreach (var descendant in reference.Root().Descendants())
+            {
+                if (descendant.Syntax.SpanStart >= usePosition)
+                {
+                    continue;
+                }
+
+                var value = descendant switch
+                {
+                    IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local) => declarator.Initializer?.Value,
+                    ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when SymbolEqualityComparer.Default.Equals(target.Local, local) => assignment.Value,
+                    IAssignmentOperation { Target: ILocalReferenceOperation other } when SymbolEqualityComparer.Default.Equals(other.Local, local) => reference,
+                    _ => null,
+                };
+
+                if (value is null || value.ConstantValue.HasValue)
+                {
+                    continue;
+                }
+
+                if (ReferenceEquals(value, reference))
+                {
+                    return null;
+                }
+
+                if (OperationTree.WithoutConversions(value) is not IInvocationOperation invocation || !IsSerializer(invocation.TargetMethod))
+                {
+                    // A write that is not serialized JSON: fine when it carries nothing (`string.Empty`), else report the whole local.
+                    if (ExceptionTaint.FindSource(compilation, value, cancellationToken) is null)
+                    {
+                        continue;
+                    }
+
+                    return null;
+                }
+
+                (writes ??= new List<IOperation>()).Add(invocation);
+            }
+
+            return writes;
         }
 
         private bool IsSerializer(IMethodSymbol method)
