@@ -125,6 +125,29 @@ internal readonly struct StatusSet
 
     public StatusSet WithUnknown() => new(Members, hasUnknown: true);
 
+    /// <summary>Members whose constant lives in another method (a helper's return) take <paramref name="anchor"/>, the call here, as their origin.</summary>
+    public StatusSet AnchoredAt(IOperation anchor)
+    {
+        if (_members.IsDefaultOrEmpty)
+        {
+            return this;
+        }
+
+        var root = anchor.Root();
+        ImmutableArray<StatusMember>.Builder? builder = null;
+        for (var i = 0; i < _members.Length; i++)
+        {
+            var member = _members[i];
+            if (member.Origin is not null && !ReferenceEquals(member.Origin.Root(), root))
+            {
+                builder ??= _members.ToBuilder();
+                builder[i] = new StatusMember(member.Value, anchor);
+            }
+        }
+
+        return builder is null ? this : new StatusSet(builder.ToImmutable(), HasUnknown);
+    }
+
     private bool AllEqual()
     {
         for (var i = 1; i < _members.Length; i++)
@@ -417,7 +440,7 @@ internal static class StatusValueSet
                     case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
                         if (start < usePosition && start >= from)
                         {
-                            result = result.Union(declarator.Initializer is { } initializer ? Evaluate(initializer.Value, depth + 1, visiting) : StatusSet.Unknown);
+                            result = result.Union(declarator.Initializer is { } initializer ? Evaluate(initializer.Value, depth + 1, visiting).AnchoredAt(initializer.Value) : StatusSet.Unknown);
                         }
 
                         break;
@@ -425,7 +448,7 @@ internal static class StatusValueSet
                     case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when SymbolEqualityComparer.Default.Equals(target.Local, local):
                         if (start < usePosition && start >= from)
                         {
-                            result = result.Union(IsInOtherFunction(assignment, reference) ? StatusSet.Unknown : Evaluate(assignment.Value, depth + 1, visiting));
+                            result = result.Union(IsInOtherFunction(assignment, reference) ? StatusSet.Unknown : Evaluate(assignment.Value, depth + 1, visiting).AnchoredAt(assignment.Value));
                         }
 
                         break;
@@ -433,7 +456,7 @@ internal static class StatusValueSet
                     case IDeconstructionAssignmentOperation deconstruction when ElementOf(deconstruction.Target, local) is var element && element >= 0:
                         if (start < usePosition && start >= from)
                         {
-                            result = result.Union(EvaluateElement(deconstruction.Value, element, depth + 1, visiting));
+                            result = result.Union(EvaluateElement(deconstruction.Value, element, depth + 1, visiting).AnchoredAt(deconstruction.Value));
                         }
 
                         break;

@@ -161,7 +161,7 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            if (member.Origin is null || operation.Syntax.Span.Contains(member.Origin.Syntax.Span))
+            if (member.Origin is null || operation.Syntax.Span.Contains(member.Origin.Syntax.Span) || !ReferenceEquals(member.Origin.Root(), operation.Root()))
             {
                 if (!RetryAfterFlow.IsHeaderSetAround(operation, graph, out var analyzedHere) && analyzedHere)
                 {
