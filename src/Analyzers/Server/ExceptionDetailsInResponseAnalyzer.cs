@@ -705,6 +705,7 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
             }
 
             List<IOperation>? writes = null;
+            var multiple = false;
             var usePosition = reference.Syntax.SpanStart;
             foreach (var descendant in reference.Root().Descendants())
             {
@@ -731,21 +732,31 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
                     return null;
                 }
 
-                if (OperationTree.WithoutConversions(value) is not IInvocationOperation invocation || !IsSerializer(invocation.TargetMethod))
+                if (ExceptionTaint.FindSource(compilation, value, cancellationToken) is null)
                 {
-                    // A write that is not serialized JSON: fine when it carries nothing (`string.Empty`), else report the whole local.
-                    if (ExceptionTaint.FindSource(compilation, value, cancellationToken) is null)
-                    {
-                        continue;
-                    }
-
-                    return null;
+                    // `string.Empty`, a generic text, a serialized DTO without exception data.
+                    continue;
                 }
 
-                (writes ??= new List<IOperation>()).Add(invocation);
+                foreach (var part in value.DescendantsAndSelf())
+                {
+                    if (part is ILocalReferenceOperation self && SymbolEqualityComparer.Default.Equals(self.Local, local))
+                    {
+                        // `message = message.Trim()`: the local is built up; report it as a whole.
+                        return null;
+                    }
+                }
+
+                (writes ??= new List<IOperation>()).Add(value);
+                if (OperationTree.WithoutConversions(value) is not IInvocationOperation invocation || !IsSerializer(invocation.TargetMethod))
+                {
+                    // Other tainted writes (`message = ex.Message` on one branch) are reported where they are written,
+                    // so that each is checked against the status of its own branch; only when there are several.
+                    multiple = true;
+                }
             }
 
-            return writes;
+            return writes is null || (multiple && writes.Count < 2) ? null : writes;
         }
 
         private bool IsSerializer(IMethodSymbol method)

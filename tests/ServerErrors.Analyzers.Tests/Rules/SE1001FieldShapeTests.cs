@@ -1071,4 +1071,224 @@ public class SE1001FieldShapeTests
             }
         }
         """);
+
+    [Fact]
+    public Task Fix_NoLoggerInScope_LogVariantTakesTheLoggerFromRequestServices() => Fix(
+        """
+        public class ExceptionMiddleware
+        {
+            private readonly RequestDelegate _next;
+            public ExceptionMiddleware(RequestDelegate next) => _next = next;
+
+            public async Task InvokeAsync(HttpContext context)
+            {
+                try { await _next(context); }
+                catch (Exception ex)
+                {
+                    context.Response.StatusCode = 500;
+                    await context.Response.WriteAsJsonAsync(new { error = [|ex.Message|] });
+                }
+            }
+        }
+        """,
+        """
+        public class ExceptionMiddleware
+        {
+            private readonly RequestDelegate _next;
+            public ExceptionMiddleware(RequestDelegate next) => _next = next;
+
+            public async Task InvokeAsync(HttpContext context)
+            {
+                try { await _next(context); }
+                catch (Exception ex)
+                {
+                    context.Response.StatusCode = 500;
+                    context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("ExceptionMiddleware").LogError(ex, "Unhandled exception");
+                    await context.Response.WriteAsJsonAsync(new { error = "An unexpected error occurred.", requestId = context.TraceIdentifier });
+                }
+            }
+        }
+        """,
+        ExceptionDetailsInResponseCodeFix.GenericMessageAndLogKey);
+
+    // ---- More shapes from public repositories ----
+
+    [Fact]
+    public Task Middleware_StatusAssignedFromSwitchExpression_DtoToString_IsFlagged() => Analyze(
+        """
+        using System.Text.Json;
+
+        public class NotFoundException : Exception { }
+        public class ErrorDetails
+        {
+            public int StatusCode { get; set; }
+            public string? Message { get; set; }
+            public override string ToString() => JsonSerializer.Serialize(this);
+        }
+
+        public static class Handler
+        {
+            public static async Task Handle(HttpContext context, Exception exception)
+            {
+                context.Response.ContentType = "application/json";
+                context.Response.StatusCode = exception switch
+                {
+                    NotFoundException => StatusCodes.Status404NotFound,
+                    _ => StatusCodes.Status500InternalServerError,
+                };
+                await context.Response.WriteAsync(new ErrorDetails { StatusCode = context.Response.StatusCode, Message = [|exception.Message|] }.ToString());
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Middleware_MessageOnlyForNotFound_GenericFor500_IsSilent() => Analyze(
+        """
+        public class NotFoundException : Exception { }
+
+        public static class Handler
+        {
+            public static Task Handle(HttpContext context, Exception exception)
+            {
+                if (exception is NotFoundException)
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return context.Response.WriteAsJsonAsync(new { message = exception.Message });
+                }
+
+                // Verdict: correct: the 500 says nothing about the failure.
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                return context.Response.WriteAsJsonAsync(new { message = "An unexpected error occurred." });
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Middleware_DetailsOnlyInDevelopment_IsSilent() => Analyze(
+        """
+        using System.Net;
+        using System.Text.Json;
+        using Microsoft.AspNetCore.Mvc;
+
+        public class ErrorMiddleware
+        {
+            private readonly RequestDelegate _next;
+            private readonly IWebHostEnvironment _environment;
+            public ErrorMiddleware(RequestDelegate next, IWebHostEnvironment environment) { _next = next; _environment = environment; }
+
+            public async Task InvokeAsync(HttpContext context)
+            {
+                try { await _next(context); }
+                catch (Exception ex)
+                {
+                    var problem = new ProblemDetails
+                    {
+                        Status = (int)HttpStatusCode.InternalServerError,
+                        Title = "An error occurred while processing your request",
+                        Detail = _environment.IsDevelopment() ? ex.Message : "Internal server error",
+                    };
+
+                    if (_environment.IsDevelopment())
+                    {
+                        problem.Extensions["stackTrace"] = ex.StackTrace;
+                    }
+
+                    context.Response.StatusCode = 500;
+                    await context.Response.WriteAsync(JsonSerializer.Serialize(problem));
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task MinimalApi_DiagnosticsWithStackTraceIn200_IsSilent() => Analyze(
+        """
+        public static class DiagnosticsEndpoint
+        {
+            public static void Map(WebApplication app) => app.MapGet("/diagnostics", () =>
+            {
+                var diagnostics = new Dictionary<string, object?>();
+                try
+                {
+                    diagnostics["files"] = Directory.GetFiles(".").Length;
+                }
+                catch (Exception ex)
+                {
+                    // Deliberately not flagged: a 200 is not a server error response (SE1001's scope is 5xx).
+                    diagnostics["FatalError"] = ex.Message;
+                    diagnostics["StackTrace"] = ex.StackTrace;
+                }
+
+                return Results.Ok(diagnostics);
+            });
+        }
+        """);
+
+    [Fact]
+    public Task Middleware_InternalServerErrorBranch_ResponseResultToString_IsFlagged() => Analyze(
+        """
+        using System.Net;
+        using System.Text.Json;
+
+        public class ValidationException : Exception { public List<string> Errors { get; } = new(); }
+        public class ResponseResult<T>
+        {
+            public T? Entity { get; set; }
+            public HttpStatusCode Status { get; set; }
+            public string? Message { get; set; }
+            public override string ToString() => JsonSerializer.Serialize(this);
+        }
+
+        public static class Handler
+        {
+            public static async Task Handle(HttpContext context, Exception exception)
+            {
+                if (exception is ValidationException validation)
+                {
+                    context.Response.StatusCode = (int)HttpStatusCode.BadRequest;
+                    await context.Response.WriteAsJsonAsync(validation.Errors);
+                }
+                else
+                {
+                    context.Response.StatusCode = (int)HttpStatusCode.InternalServerError;
+                    await context.Response.WriteAsync(new ResponseResult<bool> { Entity = false, Status = HttpStatusCode.InternalServerError, Message = [|exception.Message|] }.ToString());
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Middleware_StringLocalPerBranch_OnlyThe500BranchIsFlagged() => Analyze(
+        """
+        using System.Net;
+        using System.Text.Json;
+
+        public class ProductNotFound : Exception { }
+        public class ErrorDetails
+        {
+            public string? Message { get; set; }
+            public override string ToString() => JsonSerializer.Serialize(this);
+        }
+
+        public static class Handler
+        {
+            public static Task Handle(HttpContext context, Exception exception)
+            {
+                string errorMessage;
+                if (exception is ProductNotFound)
+                {
+                    errorMessage = new ErrorDetails { Message = exception.Message }.ToString();
+                    context.Response.StatusCode = (int)HttpStatusCode.NotFound;
+                }
+                else
+                {
+                    context.Response.StatusCode = (int)HttpStatusCode.InternalServerError;
+                    errorMessage = new ErrorDetails { Message = [|exception.Message|] }.ToString();
+                }
+
+                // Verdict: the else branch sends the message with a 500; the 404 branch may.
+                return context.Response.WriteAsync(errorMessage);
+            }
+        }
+        """);
 }
