@@ -570,6 +570,19 @@ internal sealed class ExceptionTaint
                     }
 
                     break;
+
+                case IInvocationOperation written when WritesInto(written, local):
+                    // `new XmlSerializer(typeof(Error)).Serialize(writer, error)`, `JsonSerializer.Serialize(stream, error)`:
+                    // a serializer writing the other arguments into the local's writer or stream.
+                    foreach (var argument in written.Arguments)
+                    {
+                        if (!IsRootedAt(argument.Value, local) && Source(argument.Value) is { } serialized)
+                        {
+                            return serialized;
+                        }
+                    }
+
+                    break;
             }
 
             if (value is not null && Source(value) is { } assigned)
@@ -623,6 +636,27 @@ internal sealed class ExceptionTaint
         foreach (var descendant in value.Descendants())
         {
             if (descendant is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A library serializer (<c>Serialize</c> of a serializer type) that gets the local as an argument.</summary>
+    private bool WritesInto(IInvocationOperation invocation, ILocalSymbol local)
+    {
+        var method = invocation.TargetMethod;
+        if (method.Name != "Serialize" || method.DeclaringSyntaxReferences.Length > 0 || method.ContainingType is not { } type
+            || !(type.Name is "XmlSerializer" or "DataContractSerializer" or "DataContractJsonSerializer" || _types.IsA(type, WellKnownType.System_Text_Json_JsonSerializer)))
+        {
+            return false;
+        }
+
+        foreach (var argument in invocation.Arguments)
+        {
+            if (IsRootedAt(argument.Value, local))
             {
                 return true;
             }

@@ -1291,4 +1291,37 @@ public class SE1001FieldShapeTests
             }
         }
         """);
+
+    [Fact]
+    public Task Serializers_XmlSerializerAndStringJoin_AreFollowed() => Analyze(
+        """
+        using System.Xml.Serialization;
+
+        public class ErrorInfo { public string? Message { get; set; } public string? Trace { get; set; } }
+
+        public static class Handler
+        {
+            public static async Task Xml(HttpContext context, Exception ex)
+            {
+                var error = new ErrorInfo { Message = "Server error", Trace = ex.StackTrace };
+                var writer = new StringWriter();
+                new XmlSerializer(typeof(ErrorInfo)).Serialize(writer, error);
+                context.Response.StatusCode = 500;
+                context.Response.ContentType = "application/xml";
+                await context.Response.WriteAsync([|writer.ToString()|]);
+            }
+
+            public static async Task Joined(HttpContext context, Exception ex)
+            {
+                var messages = new List<string> { "Request failed" };
+                if (ex.InnerException is { } inner)
+                {
+                    messages.Add(inner.Message);
+                }
+
+                context.Response.StatusCode = 500;
+                await context.Response.WriteAsync([|string.Join("; ", messages)|]);
+            }
+        }
+        """);
 }
