@@ -30,6 +30,20 @@ internal readonly struct HelperWrite
     public StatusSet Status { get; }
 }
 
+/// <summary>A helper's <c>Response.StatusCode = (int)code;</c>: the parameter it reads and the assignment.</summary>
+internal readonly struct HelperStatus
+{
+    public HelperStatus(int parameter, IOperation? assignment)
+    {
+        Parameter = parameter;
+        Assignment = assignment;
+    }
+
+    public int Parameter { get; }
+
+    public IOperation? Assignment { get; }
+}
+
 /// <summary>
 /// Helpers of the application that write a response from their parameters (<c>WriteError(context, code, message)</c>):
 /// which parameter becomes the body and where the status comes from. Summarised once per method and compilation;
@@ -105,6 +119,70 @@ internal static class ResponseHelper
         }
 
         return writes is null ? ImmutableArray<HelperWrite>.Empty : writes.ToImmutableArray();
+    }
+
+    private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<IMethodSymbol, HelperStatus>> StatusCache = new();
+
+    /// <summary>
+    /// For a helper that sets <c>Response.StatusCode</c> from a parameter (<c>context.Response.StatusCode = (int)code;</c>)
+    /// and never writes a Retry-After header: that parameter and the assignment; else null. Once per method and compilation.
+    /// </summary>
+    public static HelperStatus? StatusOf(Compilation compilation, IMethodSymbol method, WellKnownTypes types, CancellationToken cancellationToken)
+    {
+        method = method.OriginalDefinition;
+        if (method.DeclaringSyntaxReferences.Length != 1 || method.Parameters.Length < 2 || method.IsAbstract)
+        {
+            return null;
+        }
+
+        var cache = StatusCache.GetValue(compilation, static _ => new ConcurrentDictionary<IMethodSymbol, HelperStatus>(SymbolEqualityComparer.Default));
+        if (!cache.TryGetValue(method, out var cached))
+        {
+            cached = ComputeStatus(compilation, method, types, cancellationToken);
+            cache[method] = cached;
+        }
+
+        return cached.Parameter >= 0 ? cached : null;
+    }
+
+    private static HelperStatus ComputeStatus(Compilation compilation, IMethodSymbol method, WellKnownTypes types, CancellationToken cancellationToken)
+    {
+        var none = new HelperStatus(-1, null);
+        var syntax = method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
+        var mentionsStatus = false;
+        foreach (var token in syntax.DescendantTokens())
+        {
+            if (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText == "StatusCode")
+            {
+                mentionsStatus = true;
+                break;
+            }
+        }
+
+        if (!mentionsStatus || ExceptionTaint.GetBody(compilation, method, cancellationToken) is not { } body || RetryAfterHeader.ContainsWrite(body))
+        {
+            return none;
+        }
+
+        HelperStatus found = none;
+        foreach (var descendant in body.Descendants())
+        {
+            if (descendant is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "StatusCode" } target } assignment
+                && types.IsA(target.Property.ContainingType, WellKnownType.Microsoft_AspNetCore_Http_HttpResponse)
+                && assignment.Value.WithoutConversions() is IParameterReferenceOperation parameter
+                && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, method))
+            {
+                if (found.Parameter >= 0)
+                {
+                    // Several status assignments: not followed.
+                    return none;
+                }
+
+                found = new HelperStatus(parameter.Parameter.Ordinal, assignment);
+            }
+        }
+
+        return found;
     }
 
     private static bool IsBodyParameter(IParameterSymbol parameter, WellKnownTypes types)

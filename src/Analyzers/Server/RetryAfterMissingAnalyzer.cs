@@ -32,6 +32,13 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
 
     internal const string GuardLengthKey = "GuardLength";
 
+    /// <summary>Form of a diagnostic at a helper's status argument; the helper's status assignment is at HelperStart/HelperLength.</summary>
+    internal const string HelperForm = "HelperArgument";
+
+    internal const string HelperStartKey = "HelperStart";
+
+    internal const string HelperLengthKey = "HelperLength";
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         Descriptors.SE1003_ServiceUnavailableWithoutRetryAfter,
         Descriptors.SE1004_TooManyRequestsWithoutRetryAfter,
@@ -66,6 +73,12 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
     private static void Analyze(OperationAnalysisContext context, WellKnownTypes types, InvalidOptionReporter invalidOptions)
     {
         var operation = context.Operation;
+        if (operation is IInvocationOperation { Arguments.Length: >= 2 } call && call.TargetMethod.DeclaringSyntaxReferences.Length == 1)
+        {
+            AnalyzeHelperCall(context, types, invalidOptions, call);
+            return;
+        }
+
         var statuses = ResponseStatus.TryGetProducedStatus(operation, types, context.Compilation, context.CancellationToken, out var form);
         if (!statuses.HasConstants)
         {
@@ -81,6 +94,66 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
         if (statuses.Contains(429))
         {
             Analyze(context, types, invalidOptions, operation, statuses, form, 429);
+        }
+    }
+
+    /// <summary>
+    /// `WriteError(context, HttpStatusCode.ServiceUnavailable, "…")`: a helper of the same file sets the response status
+    /// from its parameter and never sets Retry-After. Reported at the argument; the fix sets the header in the helper,
+    /// guarded by the parameter.
+    /// </summary>
+    private static void AnalyzeHelperCall(OperationAnalysisContext context, WellKnownTypes types, InvalidOptionReporter invalidOptions, IInvocationOperation call)
+    {
+        var method = call.TargetMethod;
+        if (method.DeclaringSyntaxReferences[0].SyntaxTree != call.Syntax.SyntaxTree
+            || ResponseHelper.StatusOf(context.Compilation, method, types, context.CancellationToken) is not { } helper
+            || helper.Assignment is not { } assignment)
+        {
+            return;
+        }
+
+        IArgumentOperation? argument = null;
+        foreach (var candidate in call.Arguments)
+        {
+            if (candidate.Parameter?.Ordinal == helper.Parameter && candidate.ArgumentKind == ArgumentKind.Explicit)
+            {
+                argument = candidate;
+            }
+        }
+
+        if (argument is null)
+        {
+            return;
+        }
+
+        var statuses = StatusValueSet.Evaluate(argument.Value);
+        foreach (var status in new[] { 503, 429 })
+        {
+            if (!statuses.Contains(status) || HealthProbe.IsInProbe(call, context.ContainingSymbol, types))
+            {
+                continue;
+            }
+
+            var tree = call.Syntax.SyntaxTree;
+            var seconds = AnalyzerConfig.GetPositiveInt(context.Options, tree, AnalyzerConfig.RetryAfterSeconds, DefaultSeconds, out var invalid);
+            var location = argument.Value.Syntax.GetLocation();
+            if (invalid is not null)
+            {
+                invalidOptions.Add(AnalyzerConfig.RetryAfterSeconds, invalid, DefaultSeconds.ToString(CultureInfo.InvariantCulture), location);
+            }
+
+            var guard = assignment is ISimpleAssignmentOperation { Value: var value } ? value.WithoutConversions() : assignment;
+            var properties = ImmutableDictionary<string, string?>.Empty
+                .Add(FormKey, HelperForm)
+                .Add(SecondsKey, seconds.ToString(CultureInfo.InvariantCulture))
+                .Add(HelperStartKey, assignment.Syntax.SpanStart.ToString(CultureInfo.InvariantCulture))
+                .Add(HelperLengthKey, assignment.Syntax.Span.Length.ToString(CultureInfo.InvariantCulture))
+                .Add(GuardStartKey, guard.Syntax.SpanStart.ToString(CultureInfo.InvariantCulture))
+                .Add(GuardLengthKey, guard.Syntax.Span.Length.ToString(CultureInfo.InvariantCulture));
+            var descriptor = status == 503
+                ? Descriptors.SE1003_ServiceUnavailableWithoutRetryAfter
+                : Descriptors.SE1004_TooManyRequestsWithoutRetryAfter;
+            context.ReportDiagnostic(Diagnostic.Create(descriptor, location, properties));
         }
     }
 

@@ -254,6 +254,18 @@ public sealed class RetryAfterMissingCodeFix : CodeFixProvider
             }
 
             var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+            if (form == RetryAfterMissingAnalyzer.HelperForm)
+            {
+                // The 503 is an argument of a helper that sets the status from it: the header goes into the helper.
+                node = SpanProperty(root, diagnostic, RetryAfterMissingAnalyzer.HelperStartKey, RetryAfterMissingAnalyzer.HelperLengthKey) ?? node;
+                if (node is not AssignmentExpressionSyntax)
+                {
+                    return null;
+                }
+
+                form = nameof(ResponseStatusForm.ResponseStatusCode);
+            }
+
             if (node is not ExpressionSyntax expression)
             {
                 return null;
@@ -283,6 +295,15 @@ public sealed class RetryAfterMissingCodeFix : CodeFixProvider
             var status = diagnostic.Id == Descriptors.SE1004_TooManyRequestsWithoutRetryAfter.Id ? 429 : 503;
             return CreateForResponse(model, expression, form, seconds, useIndexer, guard, status, cancellationToken);
         }
+
+        private static SyntaxNode? SpanProperty(SyntaxNode root, Diagnostic diagnostic, string startKey, string lengthKey)
+            => diagnostic.Properties.TryGetValue(startKey, out var startText)
+                && diagnostic.Properties.TryGetValue(lengthKey, out var lengthText)
+                && int.TryParse(startText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var start)
+                && int.TryParse(lengthText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var length)
+                && start + length <= root.FullSpan.End
+                    ? root.FindNode(new Microsoft.CodeAnalysis.Text.TextSpan(start, length), getInnermostNodeForTie: true)
+                    : null;
 
         private static Plan? CreateForResponse(SemanticModel model, ExpressionSyntax expression, string? form, string seconds, bool useIndexer, ExpressionSyntax? guard, int status, CancellationToken cancellationToken)
         {

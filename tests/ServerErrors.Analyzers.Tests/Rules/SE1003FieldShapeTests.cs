@@ -317,4 +317,92 @@ public class SE1003FieldShapeTests
             }
             """,
     }.RunAsync();
+
+    [Fact]
+    public Task HelperTakingTheStatus_ServiceUnavailableArgument_FixSetsTheHeaderInTheHelper() => Verify.VerifyCodeFixAsync(
+        """
+        using System.Net;
+        using System.Text.Json;
+
+        public class ErrorMiddleware
+        {
+            private readonly RequestDelegate _next;
+            public ErrorMiddleware(RequestDelegate next) => _next = next;
+
+            public async Task InvokeAsync(HttpContext context)
+            {
+                try { await _next(context); }
+                catch (TimeoutException)
+                {
+                    // Verdict: the database outage is a 503 written by the helper, without Retry-After.
+                    await HandleExceptionAsync(context, [|HttpStatusCode.ServiceUnavailable|], "The database cannot be reached");
+                }
+                catch (Exception)
+                {
+                    await HandleExceptionAsync(context, HttpStatusCode.BadRequest, "Request failed");
+                }
+            }
+
+            private static async Task HandleExceptionAsync(HttpContext context, HttpStatusCode code, string message)
+            {
+                context.Response.ContentType = "application/json";
+                context.Response.StatusCode = (int)code;
+                await context.Response.WriteAsync(JsonSerializer.Serialize(new { error = message }));
+            }
+        }
+        """,
+        """
+        using System.Net;
+        using System.Text.Json;
+
+        public class ErrorMiddleware
+        {
+            private readonly RequestDelegate _next;
+            public ErrorMiddleware(RequestDelegate next) => _next = next;
+
+            public async Task InvokeAsync(HttpContext context)
+            {
+                try { await _next(context); }
+                catch (TimeoutException)
+                {
+                    // Verdict: the database outage is a 503 written by the helper, without Retry-After.
+                    await HandleExceptionAsync(context, HttpStatusCode.ServiceUnavailable, "The database cannot be reached");
+                }
+                catch (Exception)
+                {
+                    await HandleExceptionAsync(context, HttpStatusCode.BadRequest, "Request failed");
+                }
+            }
+
+            private static async Task HandleExceptionAsync(HttpContext context, HttpStatusCode code, string message)
+            {
+                context.Response.ContentType = "application/json";
+                if (code == HttpStatusCode.ServiceUnavailable)
+                {
+                    context.Response.Headers.RetryAfter = "30";
+                }
+
+                context.Response.StatusCode = (int)code;
+                await context.Response.WriteAsync(JsonSerializer.Serialize(new { error = message }));
+            }
+        }
+        """);
+
+    [Fact]
+    public Task HelperTakingTheStatus_ClientErrorsOnly_IsSilent() => Verify.VerifyAnalyzerAsync(
+        """
+        using System.Net;
+
+        public static class Errors
+        {
+            public static Task Write(HttpContext context, HttpStatusCode code, string message)
+            {
+                context.Response.StatusCode = (int)code;
+                return context.Response.WriteAsync(message);
+            }
+
+            public static Task NotFound(HttpContext context) => Write(context, HttpStatusCode.NotFound, "Not found");
+            public static Task Invalid(HttpContext context) => Write(context, HttpStatusCode.BadRequest, "Invalid");
+        }
+        """);
 }
