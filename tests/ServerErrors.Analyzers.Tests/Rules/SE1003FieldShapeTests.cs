@@ -405,4 +405,43 @@ public class SE1003FieldShapeTests
             public static Task Invalid(HttpContext context) => Write(context, HttpStatusCode.BadRequest, "Invalid");
         }
         """);
+
+    [Fact]
+    public Task StatusThatCanBeServiceUnavailableOrTooManyRequests_BothFlaggedAndGuarded() => Verify.VerifyCodeFixAsync(
+        """
+        public class QuotaExceededException : Exception { }
+
+        public static class Handler
+        {
+            public static Task Handle(HttpContext context, Exception exception)
+            {
+                var code = exception is QuotaExceededException ? StatusCodes.Status429TooManyRequests : StatusCodes.Status503ServiceUnavailable;
+                {|SE1003:{|SE1004:context.Response.StatusCode = code|}|};
+                return Task.CompletedTask;
+            }
+        }
+        """,
+        """
+        public class QuotaExceededException : Exception { }
+
+        public static class Handler
+        {
+            public static Task Handle(HttpContext context, Exception exception)
+            {
+                var code = exception is QuotaExceededException ? StatusCodes.Status429TooManyRequests : StatusCodes.Status503ServiceUnavailable;
+                if (code == 503)
+                {
+                    context.Response.Headers.RetryAfter = "30";
+                }
+
+                if (code == 429)
+                {
+                    context.Response.Headers.RetryAfter = "30";
+                }
+
+                context.Response.StatusCode = code;
+                return Task.CompletedTask;
+            }
+        }
+        """);
 }
