@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -24,6 +26,12 @@ internal sealed class ExceptionTaint
 {
     private const int MaxDepth = 48;
 
+    /// <summary>How many helper calls deep a value is followed (<c>Describe(ex)</c> → <c>Text(ex)</c> → …).</summary>
+    private const int MaxHelperDepth = 3;
+
+    /// <summary>Helper summaries: (method, which parameters carry exception data) → where its result's exception data comes from; once per compilation.</summary>
+    private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<SummaryKey, Summary>> Summaries = new();
+
     private readonly Compilation _compilation;
     private readonly INamedTypeSymbol _exception;
     private readonly WellKnownTypes _types;
@@ -31,7 +39,7 @@ internal sealed class ExceptionTaint
 
     private readonly HashSet<ILocalSymbol> _visitedLocals = new(SymbolEqualityComparer.Default);
     private Dictionary<IParameterSymbol, IOperation>? _taintedParameters;
-    private bool _inHelper;
+    private int _helperDepth;
     private int _depth;
 
     private ExceptionTaint(Compilation compilation, INamedTypeSymbol exception, CancellationToken cancellationToken)
@@ -55,6 +63,25 @@ internal sealed class ExceptionTaint
 
         var exception = WellKnownTypes.Get(compilation).Get(WellKnownType.System_Exception);
         return exception is null ? null : new ExceptionTaint(compilation, exception, cancellationToken).Source(value);
+    }
+
+    /// <summary>
+    /// True when <paramref name="value"/> carries what <paramref name="parameter"/> holds, by the same rules as
+    /// exception data (locals, interpolation, serializers, anonymous objects…): a helper's parameter that reaches its body.
+    /// </summary>
+    public static bool FlowsFrom(Compilation compilation, IOperation value, IParameterSymbol parameter, CancellationToken cancellationToken)
+    {
+        var exception = WellKnownTypes.Get(compilation).Get(WellKnownType.System_Exception);
+        if (exception is null)
+        {
+            return false;
+        }
+
+        var taint = new ExceptionTaint(compilation, exception, cancellationToken)
+        {
+            _taintedParameters = new Dictionary<IParameterSymbol, IOperation>(SymbolEqualityComparer.Default) { [parameter] = value },
+        };
+        return ReferenceEquals(taint.Source(value), value);
     }
 
     /// <summary>True when <paramref name="type"/> is <see cref="System.Exception"/> or derives from it.</summary>
@@ -543,6 +570,19 @@ internal sealed class ExceptionTaint
                     }
 
                     break;
+
+                case IInvocationOperation written when WritesInto(written, local):
+                    // `new XmlSerializer(typeof(Error)).Serialize(writer, error)`, `JsonSerializer.Serialize(stream, error)`:
+                    // a serializer writing the other arguments into the local's writer or stream.
+                    foreach (var argument in written.Arguments)
+                    {
+                        if (!IsRootedAt(argument.Value, local) && Source(argument.Value) is { } serialized)
+                        {
+                            return serialized;
+                        }
+                    }
+
+                    break;
             }
 
             if (value is not null && Source(value) is { } assigned)
@@ -604,6 +644,27 @@ internal sealed class ExceptionTaint
         return false;
     }
 
+    /// <summary>A library serializer (<c>Serialize</c> of a serializer type) that gets the local as an argument.</summary>
+    private bool WritesInto(IInvocationOperation invocation, ILocalSymbol local)
+    {
+        var method = invocation.TargetMethod;
+        if (method.Name != "Serialize" || method.DeclaringSyntaxReferences.Length > 0 || method.ContainingType is not { } type
+            || !(type.Name is "XmlSerializer" or "DataContractSerializer" or "DataContractJsonSerializer" || _types.IsA(type, WellKnownType.System_Text_Json_JsonSerializer)))
+        {
+            return false;
+        }
+
+        foreach (var argument in invocation.Arguments)
+        {
+            if (IsRootedAt(argument.Value, local))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>True when <paramref name="target"/> is the local or a member/element reached from it.</summary>
     public static bool IsRootedAt(IOperation target, ILocalSymbol local)
     {
@@ -639,67 +700,200 @@ internal sealed class ExceptionTaint
     }
 
     /// <summary>
-    /// One level into a method or constructor of this compilation: does what it returns (or, for a
-    /// constructor, stores) come from the exception data passed to it?
+    /// Into a method or constructor of this compilation: does what it returns (or, for a constructor or a fluent
+    /// method returning <c>this</c>, stores) come from the exception data passed to it? Answered by a summary per
+    /// method and set of tainted parameters, computed once per compilation, composing up to
+    /// <see cref="MaxHelperDepth"/> calls deep. A helper that returns a constant (<c>Sanitize(ex.Message)</c> →
+    /// <c>"An error occurred"</c>) is clean by its summary.
     /// </summary>
     private IOperation? HelperSource(IMethodSymbol method, System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments)
     {
-        if (_inHelper || method.DeclaringSyntaxReferences.Length == 0 || method.IsAbstract || method.IsExtern)
+        if (_helperDepth >= MaxHelperDepth || method.DeclaringSyntaxReferences.Length == 0 || method.IsAbstract || method.IsExtern)
         {
             return null;
         }
 
-        Dictionary<IParameterSymbol, IOperation>? tainted = null;
+        ulong mask = 0;
+        IOperation?[]? argumentSources = null;
         foreach (var argument in arguments)
         {
-            if (argument.Parameter is not null && Source(argument.Value) is { } argumentSource)
+            if (argument.Parameter is { Ordinal: < 64 } parameter && Source(argument.Value) is { } argumentSource)
             {
-                tainted ??= new Dictionary<IParameterSymbol, IOperation>(SymbolEqualityComparer.Default);
-                tainted[argument.Parameter.OriginalDefinition] = argumentSource;
-                tainted[argument.Parameter] = argumentSource;
+                argumentSources ??= new IOperation?[method.Parameters.Length];
+                if (parameter.Ordinal < argumentSources.Length)
+                {
+                    argumentSources[parameter.Ordinal] = argumentSource;
+                    mask |= 1UL << parameter.Ordinal;
+                }
             }
         }
 
-        if (tainted is null)
+        if (mask == 0 || argumentSources is null)
         {
             return null;
         }
 
+        var summary = GetSummary(method.OriginalDefinition, mask);
+        return summary.Parameter >= 0 ? argumentSources[summary.Parameter] : summary.Source;
+    }
+
+    /// <summary>The parameter whose exception data a call's result carries, or -1 (none, or data the helper reads itself).</summary>
+    public static int TaintedParameter(Compilation compilation, IInvocationOperation invocation, CancellationToken cancellationToken)
+    {
+        var method = invocation.TargetMethod;
+        if (method.DeclaringSyntaxReferences.Length == 0 || WellKnownTypes.Get(compilation).Get(WellKnownType.System_Exception) is not { } exception)
+        {
+            return -1;
+        }
+
+        var taint = new ExceptionTaint(compilation, exception, cancellationToken);
+        ulong mask = 0;
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter is { Ordinal: < 64 } parameter && taint.Source(argument.Value) is not null)
+            {
+                mask |= 1UL << parameter.Ordinal;
+            }
+        }
+
+        return mask == 0 ? -1 : taint.GetSummary(method.OriginalDefinition, mask).Parameter;
+    }
+
+    private Summary GetSummary(IMethodSymbol method, ulong mask)
+    {
+        var cache = Summaries.GetValue(_compilation, static _ => new ConcurrentDictionary<SummaryKey, Summary>());
+        var key = new SummaryKey(method, mask);
+        if (cache.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        // A recursive helper sees itself as clean while its summary is computed.
+        cache.TryAdd(key, Summary.None);
+        var summary = new ExceptionTaint(_compilation, _exception, _cancellationToken) { _helperDepth = _helperDepth + 1 }.Summarize(method, mask);
+        cache[key] = summary;
+        return summary;
+    }
+
+    private Summary Summarize(IMethodSymbol method, ulong mask)
+    {
         var body = GetBody(_compilation, method, _cancellationToken);
         if (body is null)
         {
-            return null;
+            return Summary.None;
         }
 
-        var savedParameters = _taintedParameters;
-        _inHelper = true;
-        _taintedParameters = tainted;
-        try
+        // Tainted parameters stand for themselves; the caller maps them back to its own arguments.
+        _taintedParameters = new Dictionary<IParameterSymbol, IOperation>(SymbolEqualityComparer.Default);
+        var markers = new Dictionary<IParameterSymbol, int>(SymbolEqualityComparer.Default);
+        foreach (var parameter in method.Parameters)
         {
-            foreach (var descendant in body.Descendants())
+            if (parameter.Ordinal < 64 && (mask & (1UL << parameter.Ordinal)) != 0)
             {
-                IOperation? value = descendant switch
-                {
-                    IReturnOperation { ReturnedValue: { } returned } when BelongsTo(descendant, body) => returned,
-                    ISimpleAssignmentOperation assignment when method.MethodKind == MethodKind.Constructor
-                        && assignment.Target is IPropertyReferenceOperation or IFieldReferenceOperation
-                        && BelongsTo(descendant, body) => assignment.Value,
-                    _ => null,
-                };
+                markers[parameter] = parameter.Ordinal;
+            }
+        }
 
-                if (value is not null && Source(value) is { } helperSource)
-                {
-                    return helperSource;
-                }
+        foreach (var descendant in body.Descendants())
+        {
+            if (descendant is IParameterReferenceOperation reference && markers.ContainsKey(reference.Parameter) && !_taintedParameters.ContainsKey(reference.Parameter))
+            {
+                _taintedParameters[reference.Parameter] = reference;
+            }
+        }
+
+        var storesIntoThis = method.MethodKind == MethodKind.Constructor;
+        foreach (var descendant in body.Descendants())
+        {
+            if (descendant is IReturnOperation { ReturnedValue: { } returned } && BelongsTo(descendant, body)
+                && returned.WithoutConversions() is IInstanceReferenceOperation)
+            {
+                storesIntoThis = true;
+            }
+        }
+
+        foreach (var descendant in body.Descendants())
+        {
+            if (!BelongsTo(descendant, body))
+            {
+                continue;
             }
 
-            return null;
+            IOperation? value = descendant switch
+            {
+                IReturnOperation { ReturnedValue: { } returned } => returned,
+                ISimpleAssignmentOperation assignment when storesIntoThis
+                    && assignment.Target is IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation } or IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } => assignment.Value,
+                IInvocationOperation { Instance: IPropertyReferenceOperation { Instance: IInstanceReferenceOperation } or IFieldReferenceOperation { Instance: IInstanceReferenceOperation } } add when storesIntoThis
+                    && add.TargetMethod.Name is "Add" or "AddRange" or "Insert" => add,
+                _ => null,
+            };
+
+            if (value is null)
+            {
+                continue;
+            }
+
+            var source = value is IInvocationOperation added ? FirstArgumentSource(added) : Source(value);
+            if (source is null)
+            {
+                continue;
+            }
+
+            return source is IParameterReferenceOperation marker && markers.TryGetValue(marker.Parameter, out var ordinal) && !IsException(marker.Type, _exception)
+                ? new Summary(ordinal, null)
+                : new Summary(-1, source);
         }
-        finally
+
+        return Summary.None;
+    }
+
+    private IOperation? FirstArgumentSource(IInvocationOperation invocation)
+    {
+        foreach (var argument in invocation.Arguments)
         {
-            _inHelper = false;
-            _taintedParameters = savedParameters;
+            if (Source(argument.Value) is { } source)
+            {
+                return source;
+            }
         }
+
+        return null;
+    }
+
+    /// <summary>Where a helper's result gets its exception data: from the caller's argument <see cref="Parameter"/>, or <see cref="Source"/> inside the helper.</summary>
+    private readonly struct Summary
+    {
+        public static readonly Summary None = new(-1, null);
+
+        public Summary(int parameter, IOperation? source)
+        {
+            Parameter = parameter;
+            Source = source;
+        }
+
+        public int Parameter { get; }
+
+        public IOperation? Source { get; }
+    }
+
+    private readonly struct SummaryKey : System.IEquatable<SummaryKey>
+    {
+        public SummaryKey(IMethodSymbol method, ulong mask)
+        {
+            Method = method;
+            Mask = mask;
+        }
+
+        public IMethodSymbol Method { get; }
+
+        public ulong Mask { get; }
+
+        public bool Equals(SummaryKey other) => Mask == other.Mask && SymbolEqualityComparer.Default.Equals(Method, other.Method);
+
+        public override bool Equals(object? obj) => obj is SummaryKey other && Equals(other);
+
+        public override int GetHashCode() => (SymbolEqualityComparer.Default.GetHashCode(Method) * 397) ^ Mask.GetHashCode();
     }
 
     // Returns inside lambdas and local functions of the helper are not the helper's own.

@@ -28,8 +28,8 @@ internal enum ResponseStatusForm
 /// </summary>
 internal static class ResponseStatus
 {
-    /// <summary>The constant status <paramref name="operation"/> produces, or null; <paramref name="form"/> tells how.</summary>
-    public static int? TryGetProducedStatus(IOperation operation, WellKnownTypes types, Compilation compilation, CancellationToken cancellationToken, out ResponseStatusForm form)
+    /// <summary>The statuses <paramref name="operation"/> can produce (none for other operations); <paramref name="form"/> tells how.</summary>
+    public static StatusSet TryGetProducedStatus(IOperation operation, WellKnownTypes types, Compilation compilation, CancellationToken cancellationToken, out ResponseStatusForm form)
     {
         form = ResponseStatusForm.None;
         switch (operation)
@@ -45,7 +45,7 @@ internal static class ResponseStatus
                 if (assignment.Parent is IObjectOrCollectionInitializerOperation)
                 {
                     // Part of `new ObjectResult(x) { StatusCode = 503 }`: reported on the creation.
-                    return null;
+                    return StatusSet.None;
                 }
 
                 var owner = target.Property.ContainingType;
@@ -53,7 +53,7 @@ internal static class ResponseStatus
                 {
                     if (!types.IsA(owner, WellKnownType.Microsoft_AspNetCore_RateLimiting_RateLimiterOptions))
                     {
-                        return null;
+                        return StatusSet.None;
                     }
 
                     form = ResponseStatusForm.RejectionStatusCode;
@@ -72,11 +72,11 @@ internal static class ResponseStatus
                 }
                 else
                 {
-                    return null;
+                    return StatusSet.None;
                 }
 
-                var value = StatusCode.TryGetConstant(assignment.Value);
-                if (value is null)
+                var value = StatusValueSet.Evaluate(assignment.Value);
+                if (!value.HasConstants)
                 {
                     form = ResponseStatusForm.None;
                 }
@@ -84,13 +84,48 @@ internal static class ResponseStatus
                 return value;
 
             default:
+                return StatusSet.None;
+        }
+    }
+
+    /// <summary>The expression that gives a status-producing operation its status (<c>(int)code</c>), or null for an implied one.</summary>
+    public static IOperation? StatusExpression(IOperation operation)
+    {
+        switch (operation)
+        {
+            case ISimpleAssignmentOperation assignment:
+                return assignment.Value;
+            case IInvocationOperation invocation:
+                return invocation.ArgumentFor("statusCode") is { ArgumentKind: not ArgumentKind.DefaultValue } statusArgument ? statusArgument.Value : null;
+            case IObjectCreationOperation creation:
+                if (creation.Initializer is { } initializer)
+                {
+                    foreach (var member in initializer.Initializers)
+                    {
+                        if (member is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "StatusCode" } } statusAssignment)
+                        {
+                            return statusAssignment.Value;
+                        }
+                    }
+                }
+
+                foreach (var argument in creation.Arguments)
+                {
+                    if (argument.Parameter?.Name == "statusCode")
+                    {
+                        return argument.Value;
+                    }
+                }
+
+                return null;
+            default:
                 return null;
         }
     }
 
-    private static int? Produced(int? status, ref ResponseStatusForm form)
+    private static StatusSet Produced(StatusSet status, ref ResponseStatusForm form)
     {
-        if (status is not null)
+        if (status.HasConstants)
         {
             form = ResponseStatusForm.Result;
         }
@@ -105,19 +140,19 @@ internal static class ResponseStatus
     /// returns: its <c>statusCode</c> argument, else the framework's default (<c>Problem</c> → 500 or the Status of its
     /// ProblemDetails, <c>InternalServerError</c> → 500). Null for other calls and computed statuses.
     /// </summary>
-    public static int? OfResultCall(IInvocationOperation invocation, WellKnownTypes types)
+    public static StatusSet OfResultCall(IInvocationOperation invocation, WellKnownTypes types)
     {
         var method = invocation.TargetMethod;
         if (!IsResultFactory(method.ContainingType, types))
         {
-            return null;
+            return StatusSet.None;
         }
 
         return method.Name switch
         {
             "Problem" => ProblemStatus(invocation),
-            "InternalServerError" => 500,
-            _ => invocation.ArgumentFor("statusCode") is { ArgumentKind: not ArgumentKind.DefaultValue } status ? StatusCode.TryGetConstant(status.Value) : null,
+            "InternalServerError" => StatusSet.Of(500),
+            _ => invocation.ArgumentFor("statusCode") is { ArgumentKind: not ArgumentKind.DefaultValue } status ? StatusValueSet.Evaluate(status.Value) : StatusSet.None,
         };
     }
 
@@ -126,23 +161,28 @@ internal static class ResponseStatus
     /// argument (<c>new StatusCodeResult(503)</c>), else the status a result type of this compilation sets in its
     /// constructor, else the Status of the ProblemDetails an <c>ObjectResult</c> wraps.
     /// </summary>
-    public static int? OfResultCreation(IObjectCreationOperation creation, WellKnownTypes types, Compilation compilation, CancellationToken cancellationToken)
+    public static StatusSet OfResultCreation(IObjectCreationOperation creation, WellKnownTypes types, Compilation compilation, CancellationToken cancellationToken)
+        => OfResultCreation(creation, types, compilation, cancellationToken, out _);
+
+    /// <summary>As <see cref="OfResultCreation(IObjectCreationOperation, WellKnownTypes, Compilation, CancellationToken)"/>; <paramref name="hasOwnStatus"/> is false when the result sets no status of its own (it is sent with the response's).</summary>
+    public static StatusSet OfResultCreation(IObjectCreationOperation creation, WellKnownTypes types, Compilation compilation, CancellationToken cancellationToken, out bool hasOwnStatus)
     {
+        hasOwnStatus = true;
         var type = creation.Type;
         if (!types.IsA(type, WellKnownType.Microsoft_AspNetCore_Mvc_Infrastructure_IStatusCodeActionResult))
         {
-            return null;
+            return StatusSet.None;
         }
 
         if (creation.Initializer is { } initializer)
         {
             var assigned = false;
-            int? fromInitializer = null;
+            var fromInitializer = StatusSet.None;
             foreach (var member in initializer.Initializers)
             {
                 if (member is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "StatusCode" } } assignment)
                 {
-                    fromInitializer = StatusCode.TryGetConstant(assignment.Value);
+                    fromInitializer = StatusValueSet.Evaluate(assignment.Value);
                     assigned = true;
                 }
             }
@@ -157,13 +197,13 @@ internal static class ResponseStatus
         {
             if (argument.Parameter?.Name == "statusCode")
             {
-                return StatusCode.TryGetConstant(argument.Value);
+                return StatusValueSet.Evaluate(argument.Value);
             }
         }
 
         if (creation.Constructor is { } constructor && ConstructorStatus(compilation, constructor, types, cancellationToken) is { } fromConstructor)
         {
-            return fromConstructor;
+            return StatusSet.Of(fromConstructor, creation);
         }
 
         // `new ObjectResult(problemDetails)` takes the Status of the ProblemDetails.
@@ -171,19 +211,29 @@ internal static class ResponseStatus
             && creation.Arguments.Length == 1
             && ProblemDetailsStatus(creation.Arguments[0].Value, out var problemStatus))
         {
+            if (problemStatus.IsNone)
+            {
+                hasOwnStatus = false;
+            }
+
             return problemStatus;
         }
 
-        return null;
+        // ObjectResult/JsonResult/ContentResult without a status keep the one already on the response.
+        hasOwnStatus = creation.Constructor?.DeclaringSyntaxReferences.Length > 0
+            || !(SymbolEqualityComparer.Default.Equals(type, types.Get(WellKnownType.Microsoft_AspNetCore_Mvc_ObjectResult))
+                || SymbolEqualityComparer.Default.Equals(type, types.Get(WellKnownType.Microsoft_AspNetCore_Mvc_JsonResult))
+                || SymbolEqualityComparer.Default.Equals(type, types.Get(WellKnownType.Microsoft_AspNetCore_Mvc_ContentResult)));
+        return StatusSet.None;
     }
 
     /// <summary>
-    /// The Status a ProblemDetails value carries: true with the constant (or null when unset); false when it is
+    /// The Status a ProblemDetails value carries: true with its statuses (none when unset); false when it is
     /// computed or the value is not built here.
     /// </summary>
-    public static bool ProblemDetailsStatus(IOperation value, out int? status)
+    public static bool ProblemDetailsStatus(IOperation value, out StatusSet status)
     {
-        status = null;
+        status = StatusSet.None;
         value = value.WithoutConversions();
         if (value is ILocalReferenceOperation local && SingleInitializer(local) is { } initializer)
         {
@@ -198,10 +248,10 @@ internal static class ResponseStatus
         return creation.Initializer is null || InitializerStatus(creation.Initializer, out status);
     }
 
-    /// <summary>The Status a ProblemDetails initializer assigns: true with the constant (or null when unset); false when computed.</summary>
-    public static bool InitializerStatus(IObjectOrCollectionInitializerOperation initializer, out int? status)
+    /// <summary>The Status a ProblemDetails initializer assigns: true with its statuses (none when unset); false when not proven.</summary>
+    public static bool InitializerStatus(IObjectOrCollectionInitializerOperation initializer, out StatusSet status)
     {
-        status = null;
+        status = StatusSet.None;
         foreach (var element in initializer.Initializers)
         {
             if (element is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "Status" } } assignment)
@@ -209,12 +259,12 @@ internal static class ResponseStatus
                 var value = assignment.Value.WithoutConversions();
                 if (value.ConstantValue is { HasValue: true, Value: null })
                 {
-                    status = null;
+                    status = StatusSet.None;
                     continue;
                 }
 
-                status = StatusCode.TryGetConstant(value);
-                if (status is null)
+                status = StatusValueSet.Evaluate(value);
+                if (!status.HasConstants)
                 {
                     return false;
                 }
@@ -224,22 +274,22 @@ internal static class ResponseStatus
         return true;
     }
 
-    private static int? ProblemStatus(IInvocationOperation invocation)
+    private static StatusSet ProblemStatus(IInvocationOperation invocation)
     {
         // Problem(detail, instance, statusCode, title, type[, extensions]): 500 unless another status is given.
         if (invocation.ArgumentFor("statusCode") is { ArgumentKind: not ArgumentKind.DefaultValue } statusArgument)
         {
             var value = statusArgument.Value.WithoutConversions();
-            return value.ConstantValue is { HasValue: true, Value: null } ? 500 : StatusCode.TryGetConstant(value);
+            return value.ConstantValue is { HasValue: true, Value: null } ? StatusSet.Of(500) : StatusValueSet.Evaluate(value);
         }
 
         // Problem(ProblemDetails): its Status, 500 when unset.
         if (invocation.ArgumentFor("problemDetails") is { } problemArgument)
         {
-            return ProblemDetailsStatus(problemArgument.Value, out var status) ? status ?? 500 : null;
+            return ProblemDetailsStatus(problemArgument.Value, out var status) ? (status.IsNone ? StatusSet.Of(500) : status) : StatusSet.None;
         }
 
-        return 500;
+        return StatusSet.Of(500);
     }
 
     /// <summary>The initializer of a local that is never assigned again (nor its Status), or null.</summary>
@@ -302,25 +352,27 @@ internal static class ResponseStatus
 
     // ---- Direct writes (SE1001): the status on the path to Response.WriteAsync & co. ----
 
-    private enum Found
+    /// <summary>
+    /// The statuses a direct write at <paramref name="write"/> sends: the <c>Response.StatusCode</c> assignments before
+    /// it (those in branches that may not have run join the earlier ones), else 500 in an exception-handling context.
+    /// </summary>
+    public static StatusSet AtWrite(IOperation write, WellKnownTypes types, ISymbol? containingSymbol)
     {
-        None,
-        Constant,
-        Unknown,
+        var status = AssignedBefore(write, types, out var definite);
+        if (definite)
+        {
+            return status;
+        }
+
+        // No assignment on every path: the response keeps its earlier status (500 in an exception handler, else unproven).
+        return status.Union(IsExceptionHandlingContext(write, types, containingSymbol) ? StatusSet.Of(500) : StatusSet.Unknown);
     }
 
-    /// <summary>The status a direct write at <paramref name="write"/> sends, or null when the code does not prove one.</summary>
-    public static int? AtWrite(IOperation write, WellKnownTypes types, ISymbol? containingSymbol)
+    /// <summary>The statuses assigned to the response before <paramref name="operation"/>; no default (a result sent with the response's own status).</summary>
+    public static StatusSet AssignedBefore(IOperation operation, WellKnownTypes types)
     {
-        switch (LastAssignedBefore(write, types, out var status))
-        {
-            case Found.Constant:
-                return status;
-            case Found.Unknown:
-                return null;
-            default:
-                return IsExceptionHandlingContext(write, types, containingSymbol) ? 500 : null;
-        }
+        var status = AssignedBefore(operation, types, out var definite);
+        return definite || status.IsNone ? status : status.WithUnknown();
     }
 
     /// <summary>
@@ -387,16 +439,47 @@ internal static class ResponseStatus
         return false;
     }
 
-    private static Found LastAssignedBefore(IOperation write, WellKnownTypes types, out int status)
+    /// <summary>The parameter the last <c>Response.StatusCode</c> assignment before <paramref name="write"/> reads (<c>(int)code</c>), or null.</summary>
+    public static IParameterSymbol? StatusParameterAtWrite(IOperation write, WellKnownTypes types)
     {
-        status = 0;
+        IOperation child = write;
+        for (var parent = write.Parent; parent is not null; child = parent, parent = parent.Parent)
+        {
+            if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return null;
+            }
+
+            if (parent is not IBlockOperation block)
+            {
+                continue;
+            }
+
+            var statements = block.Operations;
+            var index = statements.IndexOf(child);
+            for (var i = (index < 0 ? statements.Length : index) - 1; i >= 0; i--)
+            {
+                if (statements[i] is IExpressionStatementOperation { Operation: ISimpleAssignmentOperation assignment } && IsResponseStatus(assignment.Target, types))
+                {
+                    return assignment.Value.WithoutConversions() is IParameterReferenceOperation parameter ? parameter.Parameter : null;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static StatusSet AssignedBefore(IOperation write, WellKnownTypes types, out bool definite)
+    {
+        definite = false;
+        var status = StatusSet.None;
         IOperation child = write;
         for (var parent = write.Parent; parent is not null; child = parent, parent = parent.Parent)
         {
             if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
             {
                 // Statements outside the function run at another time.
-                return Found.None;
+                return status;
             }
 
             ImmutableArray<IOperation> statements;
@@ -425,41 +508,59 @@ internal static class ResponseStatus
 
             for (var i = index - 1; i >= 0; i--)
             {
-                var found = AssignmentIn(statements[i], types, out status);
-                if (found != Found.None)
+                status = status.Union(AssignmentIn(statements[i], types, out definite));
+                if (definite)
                 {
-                    return found;
+                    return status;
                 }
             }
         }
 
-        return Found.None;
+        return status;
     }
 
-    private static Found AssignmentIn(IOperation statement, WellKnownTypes types, out int status)
+    private static StatusSet AssignmentIn(IOperation statement, WellKnownTypes types, out bool definite)
     {
-        status = 0;
+        definite = false;
         if (statement is IExpressionStatementOperation { Operation: ISimpleAssignmentOperation assignment } && IsResponseStatus(assignment.Target, types))
         {
-            if (StatusCode.TryGetConstant(assignment.Value) is { } value)
-            {
-                status = value;
-                return Found.Constant;
-            }
-
-            return Found.Unknown;
+            definite = true;
+            return StatusValueSet.Evaluate(assignment.Value);
         }
 
-        // An assignment inside a branch, loop or try that precedes the write may or may not have run.
+        // Assignments inside a branch, loop or try that precedes the write may or may not have run: they join the earlier status.
+        var status = StatusSet.None;
         foreach (var descendant in statement.Descendants())
         {
-            if (descendant is IAssignmentOperation nested && IsResponseStatus(nested.Target, types))
+            if (descendant is IAssignmentOperation && IsInNestedFunction(descendant, statement))
             {
-                return Found.Unknown;
+                continue;
+            }
+
+            if (descendant is ISimpleAssignmentOperation nested && IsResponseStatus(nested.Target, types))
+            {
+                status = status.Union(StatusValueSet.Evaluate(nested.Value));
+            }
+            else if (descendant is IAssignmentOperation other && IsResponseStatus(other.Target, types))
+            {
+                status = status.WithUnknown();
             }
         }
 
-        return Found.None;
+        return status;
+    }
+
+    private static bool IsInNestedFunction(IOperation operation, IOperation statement)
+    {
+        for (var parent = operation.Parent; parent is not null && !ReferenceEquals(parent, statement); parent = parent.Parent)
+        {
+            if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsResponseStatus(IOperation target, WellKnownTypes types)

@@ -46,6 +46,32 @@ internal static class RetryAfterFlow
         return facts.IsSetBefore(blockOrdinal, index) || facts.MaySetAfter(blockOrdinal, index);
     }
 
+    /// <summary>
+    /// For a status held in <paramref name="local"/> (<c>code = HttpStatusCode.ServiceUnavailable; … Response.StatusCode = (int)code;</c>):
+    /// true when the header is set before the constant at <paramref name="origin"/> on every path, or on a path from it
+    /// while the local still holds <paramref name="status"/> (a reassignment ends that path; a branch on
+    /// <c>code == X</c> that cannot hold for the status is not followed: a header set only for other statuses does
+    /// not count). False when not, or when the graph is unavailable (then <paramref name="analyzed"/> is false).
+    /// </summary>
+    public static bool IsHeaderSetForValue(IOperation origin, ControlFlowGraph? rootGraph, ILocalSymbol local, int status, out bool analyzed)
+    {
+        analyzed = false;
+        var graph = rootGraph is null ? null : GraphOfEnclosingFunction(origin, rootGraph);
+        if (graph is null)
+        {
+            return false;
+        }
+
+        var facts = Facts.GetValue(graph, static g => new GraphFacts(g));
+        if (!facts.TryLocate(origin.Syntax.Span, out var blockOrdinal, out var index))
+        {
+            return false;
+        }
+
+        analyzed = true;
+        return facts.IsSetBefore(blockOrdinal, index) || facts.MaySetWhileHolding(blockOrdinal, index, origin, local, status);
+    }
+
     /// <summary>The graph of the innermost lambda or local function around <paramref name="operation"/>.</summary>
     private static ControlFlowGraph? GraphOfEnclosingFunction(IOperation operation, ControlFlowGraph rootGraph)
     {
@@ -253,6 +279,111 @@ internal static class RetryAfterFlow
                 }
 
                 Push(block, pending, visited);
+            }
+
+            return false;
+        }
+
+        public bool MaySetWhileHolding(int blockOrdinal, int index, IOperation origin, ILocalSymbol local, int status)
+        {
+            var blocks = _graph.Blocks;
+            var visited = new bool[blocks.Length];
+            var pending = new Stack<(BasicBlock Block, int From)>();
+            pending.Push((blocks[blockOrdinal], index + 1));
+            visited[blockOrdinal] = true;
+            while (pending.Count > 0)
+            {
+                var (block, from) = pending.Pop();
+                var writes = _writes[block.Ordinal];
+                var killed = false;
+                for (var i = from; i < writes.Length; i++)
+                {
+                    if (writes[i])
+                    {
+                        return true;
+                    }
+
+                    if (Reassigns(OperationAt(block, i), local, origin))
+                    {
+                        killed = true;
+                        break;
+                    }
+                }
+
+                if (killed)
+                {
+                    continue;
+                }
+
+                var taken = TakenSuccessor(block, local, status);
+                foreach (var successor in new[] { block.FallThroughSuccessor, block.ConditionalSuccessor })
+                {
+                    if (successor?.Destination is { } destination && (taken is null || ReferenceEquals(taken, successor)) && !visited[destination.Ordinal])
+                    {
+                        visited[destination.Ordinal] = true;
+                        pending.Push((destination, 0));
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>For a block ending in <c>local == C</c>/<c>local != C</c>, the one successor the status can take; else null.</summary>
+        private static ControlFlowBranch? TakenSuccessor(BasicBlock block, ILocalSymbol local, int status)
+        {
+            if (block.BranchValue?.WithoutConversions() is not IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison
+                || block.ConditionalSuccessor is null)
+            {
+                return null;
+            }
+
+            int? constant;
+            if (IsLocal(comparison.LeftOperand, local))
+            {
+                constant = StatusCode.TryGetConstant(comparison.RightOperand);
+            }
+            else if (IsLocal(comparison.RightOperand, local))
+            {
+                constant = StatusCode.TryGetConstant(comparison.LeftOperand);
+            }
+            else
+            {
+                return null;
+            }
+
+            if (constant is null)
+            {
+                return null;
+            }
+
+            var value = (constant == status) == (comparison.OperatorKind == BinaryOperatorKind.Equals);
+            var jumps = value == (block.ConditionKind == ControlFlowConditionKind.WhenTrue);
+            return jumps ? block.ConditionalSuccessor : block.FallThroughSuccessor;
+        }
+
+        private static bool IsLocal(IOperation operation, ILocalSymbol local)
+            => operation.WithoutConversions() is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
+
+        /// <summary>True when <paramref name="operation"/> writes the local with something other than the origin's own assignment.</summary>
+        private static bool Reassigns(IOperation operation, ILocalSymbol local, IOperation origin)
+        {
+            if (operation.Syntax.Span.Contains(origin.Syntax.Span))
+            {
+                return false;
+            }
+
+            if (operation is IAssignmentOperation { Target: var target } && IsLocal(target, local))
+            {
+                return true;
+            }
+
+            foreach (var descendant in operation.Descendants())
+            {
+                if (descendant is IAssignmentOperation { Target: var nested } && IsLocal(nested, local))
+                {
+                    return true;
+                }
             }
 
             return false;

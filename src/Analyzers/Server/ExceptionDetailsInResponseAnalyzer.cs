@@ -174,7 +174,95 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
                     }
 
                     break;
+
+                default:
+                    if (invocation.Arguments.Length >= 2 && method.DeclaringSyntaxReferences.Length > 0)
+                    {
+                        ReportHelperCall(context, invocation);
+                    }
+
+                    break;
             }
+        }
+
+        /// <summary>
+        /// `WriteError(context, HttpStatusCode.InternalServerError, ex.Message)`: a helper of the application writes
+        /// its parameter as the body; the call site supplies the body (and the status, when it is a parameter) and
+        /// is where the leak is reported.
+        /// </summary>
+        private void ReportHelperCall(OperationAnalysisContext context, IInvocationOperation invocation)
+        {
+            var writes = ResponseHelper.WritesOf(context.Compilation, invocation.TargetMethod, _types, context.CancellationToken);
+            if (writes.IsEmpty || EnvironmentGuard.IsGuarded(invocation))
+            {
+                return;
+            }
+
+            for (var i = 0; i < writes.Length; i++)
+            {
+                var write = writes[i];
+                if (IndexOfEarlierBody(writes, i) >= 0)
+                {
+                    continue;
+                }
+
+                // Several writes of the same body (one per branch of the helper): their statuses join.
+                var status = StatusOf(invocation, write);
+                for (var j = i + 1; j < writes.Length; j++)
+                {
+                    if (writes[j].BodyParameter == write.BodyParameter)
+                    {
+                        status = status.Union(StatusOf(invocation, writes[j]));
+                    }
+                }
+
+                if (status.FirstServerError is null || ArgumentAt(invocation, write.BodyParameter) is not { } body)
+                {
+                    continue;
+                }
+
+                var leaks = new List<Leak>();
+                Decompose(body.Value, leaks, context.Compilation, context.CancellationToken);
+                Report(context, leaks, status);
+            }
+        }
+
+        private static int IndexOfEarlierBody(System.Collections.Immutable.ImmutableArray<HelperWrite> writes, int index)
+        {
+            for (var j = 0; j < index; j++)
+            {
+                if (writes[j].BodyParameter == writes[index].BodyParameter)
+                {
+                    return j;
+                }
+            }
+
+            return -1;
+        }
+
+        private static StatusSet StatusOf(IInvocationOperation invocation, HelperWrite write)
+        {
+            if (write.StatusParameter < 0)
+            {
+                return write.Status;
+            }
+
+            return ArgumentAt(invocation, write.StatusParameter) is { ArgumentKind: not ArgumentKind.DefaultValue } status
+                ? StatusValueSet.Evaluate(status.Value)
+                : StatusSet.Unknown;
+        }
+
+        private static IArgumentOperation? ArgumentAt(IInvocationOperation invocation, int ordinal)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter?.Ordinal == ordinal)
+                {
+                    return argument;
+                }
+            }
+
+            return null;
         }
 
         public void AnalyzeObjectCreation(OperationAnalysisContext context)
@@ -191,8 +279,14 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var status = ResponseStatus.OfResultCreation(creation, _types, context.Compilation, context.CancellationToken);
-            if (status is not { } value || !StatusCode.IsServerError(value) || EnvironmentGuard.IsGuarded(creation))
+            var status = ResponseStatus.OfResultCreation(creation, _types, context.Compilation, context.CancellationToken, out var hasOwnStatus);
+            if (!hasOwnStatus)
+            {
+                // `Response.StatusCode = 500; context.Result = new JsonResult(…);`: sent with the status already on the response.
+                status = ResponseStatus.AssignedBefore(creation, _types);
+            }
+
+            if (status.FirstServerError is null || EnvironmentGuard.IsGuarded(creation))
             {
                 return;
             }
@@ -217,7 +311,7 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            Report(context, leaks, value);
+            Report(context, leaks, status);
         }
 
         public void AnalyzeAssignment(OperationAnalysisContext context)
@@ -247,7 +341,7 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
 
             var leaks = new List<Leak>();
             Decompose(value, leaks, context.Compilation, context.CancellationToken);
-            Report(context, leaks, 500);
+            Report(context, leaks, StatusSet.Of(500));
         }
 
         /// <summary>`X.ProblemDetails` (member null) or `X.ProblemDetails.Extensions` where X is a ProblemDetailsContext.</summary>
@@ -268,9 +362,9 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
                 && WellKnownTypes.IsA(problem.Property.Type, ProblemDetails);
         }
 
-        private void ReportPayload(OperationAnalysisContext context, IInvocationOperation invocation, int? status)
+        private void ReportPayload(OperationAnalysisContext context, IInvocationOperation invocation, StatusSet status)
         {
-            if (status is not { } value || !StatusCode.IsServerError(value) || EnvironmentGuard.IsGuarded(invocation))
+            if (status.FirstServerError is null || EnvironmentGuard.IsGuarded(invocation))
             {
                 return;
             }
@@ -284,7 +378,7 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            Report(context, leaks, value);
+            Report(context, leaks, status);
         }
 
         private void ReportDirectWrite(OperationAnalysisContext context, IInvocationOperation invocation)
@@ -303,10 +397,7 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            if (ResponseStatus.AtWrite(invocation, _types, context.ContainingSymbol) is { } status && StatusCode.IsServerError(status))
-            {
-                Report(context, leaks, status);
-            }
+            Report(context, leaks, ResponseStatus.AtWrite(invocation, _types, context.ContainingSymbol));
         }
 
         private void ReportProblemDetailsWrite(OperationAnalysisContext context, IInvocationOperation invocation)
@@ -324,8 +415,8 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            // The ProblemDetails.Status of the context when it is a constant, else the response's status.
-            int? status = null;
+            // The ProblemDetails.Status of the context when it is proven, else the response's status.
+            var status = StatusSet.None;
             if (OperationTree.WithoutConversions(argument) is IObjectCreationOperation { Initializer: { } initializer })
             {
                 foreach (var element in initializer.Initializers)
@@ -347,23 +438,34 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            status ??= ResponseStatus.AtWrite(invocation, _types, context.ContainingSymbol);
-            if (status is { } value && StatusCode.IsServerError(value))
+            if (status.IsNone)
             {
-                Report(context, leaks, value);
+                status = ResponseStatus.AtWrite(invocation, _types, context.ContainingSymbol);
             }
+
+            Report(context, leaks, status);
         }
 
-        private static void Report(OperationAnalysisContext context, List<Leak> leaks, int status)
+        /// <summary>Reports each leak whose path can carry a 5xx of <paramref name="status"/> (a message set only on the 404 branch is not).</summary>
+        private static void Report(OperationAnalysisContext context, List<Leak> leaks, StatusSet status)
         {
-            var statusText = status.ToString(CultureInfo.InvariantCulture);
+            if (status.FirstServerError is null)
+            {
+                return;
+            }
+
             foreach (var leak in leaks)
             {
+                if (status.ServerErrorOnPathOf(leak.Source) is not { } value)
+                {
+                    continue;
+                }
+
                 context.ReportDiagnostic(Diagnostic.Create(
                     Descriptors.SE1001_ExceptionDetailsInResponse,
                     leak.Value.Syntax.GetLocation(),
                     ExceptionTaint.Describe(leak.Source),
-                    statusText));
+                    value.ToString(CultureInfo.InvariantCulture)));
             }
         }
 
@@ -434,6 +536,35 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
 
                 case ILocalReferenceOperation local when ContainerInitializer(local) is { } container:
                     DecomposeContainer(local, container, leaks, compilation, cancellationToken, depth + 1);
+                    return;
+
+                case ILocalReferenceOperation serialized when SerializedWrites(serialized, compilation, cancellationToken) is { } writes:
+                    // `body = JsonConvert.SerializeObject(new { error = ex.Message });` on one branch: the member leaks, not the whole text.
+                    foreach (var write in writes)
+                    {
+                        Decompose(write, leaks, compilation, cancellationToken, depth + 1);
+                    }
+
+                    return;
+
+                case IInvocationOperation { Instance: { } dto, TargetMethod: { Name: "ToString", Parameters.Length: 0, DeclaringSyntaxReferences.Length: > 0 } }
+                    when ExceptionTaint.IsStructural(dto, _exception, _types):
+                    // `new ErrorDetails { Message = ex.Message }.ToString()` with a ToString that serializes the DTO.
+                    Decompose(dto, leaks, compilation, cancellationToken, depth + 1);
+                    return;
+
+                case IInvocationOperation helper when helper.TargetMethod.DeclaringSyntaxReferences.Length > 0
+                    && ExceptionTaint.TaintedParameter(compilation, helper, cancellationToken) >= 0:
+                    // `dto.ToJson()`, `new BaseResponse().AsError("…", $"{ex.Message}")`: the helper returns what the
+                    // arguments carry, so the leaks are in the arguments.
+                    foreach (var argument in helper.Arguments)
+                    {
+                        if (!ExceptionTaint.IsException(OperationTree.WithoutConversions(argument.Value).Type, _exception))
+                        {
+                            Decompose(argument.Value, leaks, compilation, cancellationToken, depth + 1);
+                        }
+                    }
+
                     return;
             }
 
@@ -559,6 +690,73 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
                         break;
                 }
             }
+        }
+
+        /// <summary>
+        /// For a string local written more than once: the serializer calls among its writes before the use, when every
+        /// write that carries exception data is one; else null (the whole local is reported).
+        /// </summary>
+        private List<IOperation>? SerializedWrites(ILocalReferenceOperation reference, Compilation compilation, CancellationToken cancellationToken)
+        {
+            var local = reference.Local;
+            if (local.Type?.SpecialType != SpecialType.System_String)
+            {
+                return null;
+            }
+
+            List<IOperation>? writes = null;
+            var multiple = false;
+            var usePosition = reference.Syntax.SpanStart;
+            foreach (var descendant in reference.Root().Descendants())
+            {
+                if (descendant.Syntax.SpanStart >= usePosition)
+                {
+                    continue;
+                }
+
+                var value = descendant switch
+                {
+                    IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local) => declarator.Initializer?.Value,
+                    ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when SymbolEqualityComparer.Default.Equals(target.Local, local) => assignment.Value,
+                    IAssignmentOperation { Target: ILocalReferenceOperation other } when SymbolEqualityComparer.Default.Equals(other.Local, local) => reference,
+                    _ => null,
+                };
+
+                if (value is null || value.ConstantValue.HasValue)
+                {
+                    continue;
+                }
+
+                if (ReferenceEquals(value, reference))
+                {
+                    return null;
+                }
+
+                if (ExceptionTaint.FindSource(compilation, value, cancellationToken) is null)
+                {
+                    // `string.Empty`, a generic text, a serialized DTO without exception data.
+                    continue;
+                }
+
+                foreach (var part in value.DescendantsAndSelf())
+                {
+                    if (part is ILocalReferenceOperation self && SymbolEqualityComparer.Default.Equals(self.Local, local))
+                    {
+                        // `message = message.Trim()`: the local is built up; report it as a whole.
+                        return null;
+                    }
+                }
+
+                (writes ??= new List<IOperation>()).Add(value);
+                if (OperationTree.WithoutConversions(value) is not IInvocationOperation invocation || !IsSerializer(invocation.TargetMethod))
+                {
+                    // Other tainted writes (`message = ex.Message` on one branch) are reported where they are written,
+                    // so that each is checked against the status of its own branch; only when there are several.
+                    multiple = true;
+                }
+            }
+
+            return writes is null || (multiple && writes.Count < 2) ? null : writes;
         }
 
         private bool IsSerializer(IMethodSymbol method)

@@ -27,6 +27,18 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
 
     internal const int DefaultSeconds = 30;
 
+    /// <summary>Properties: the span of the variable status the fix compares (<c>if (code == HttpStatusCode.ServiceUnavailable)</c>), when the status can be another.</summary>
+    internal const string GuardStartKey = "GuardStart";
+
+    internal const string GuardLengthKey = "GuardLength";
+
+    /// <summary>Form of a diagnostic at a helper's status argument; the helper's status assignment is at HelperStart/HelperLength.</summary>
+    internal const string HelperForm = "HelperArgument";
+
+    internal const string HelperStartKey = "HelperStart";
+
+    internal const string HelperLengthKey = "HelperLength";
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         Descriptors.SE1003_ServiceUnavailableWithoutRetryAfter,
         Descriptors.SE1004_TooManyRequestsWithoutRetryAfter,
@@ -61,11 +73,92 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
     private static void Analyze(OperationAnalysisContext context, WellKnownTypes types, InvalidOptionReporter invalidOptions)
     {
         var operation = context.Operation;
-        var status = ResponseStatus.TryGetProducedStatus(operation, types, context.Compilation, context.CancellationToken, out var form);
-        if (status is not (503 or 429))
+        if (operation is IInvocationOperation { Arguments.Length: >= 2 } call && call.TargetMethod.DeclaringSyntaxReferences.Length == 1)
+        {
+            AnalyzeHelperCall(context, types, invalidOptions, call);
+            return;
+        }
+
+        var statuses = ResponseStatus.TryGetProducedStatus(operation, types, context.Compilation, context.CancellationToken, out var form);
+        if (!statuses.HasConstants)
         {
             return;
         }
+
+        // A status in a variable can be both (`code = busy ? 503 : 429`): each is checked on its own paths.
+        if (statuses.Contains(503))
+        {
+            Analyze(context, types, invalidOptions, operation, statuses, form, 503);
+        }
+
+        if (statuses.Contains(429))
+        {
+            Analyze(context, types, invalidOptions, operation, statuses, form, 429);
+        }
+    }
+
+    /// <summary>
+    /// `WriteError(context, HttpStatusCode.ServiceUnavailable, "…")`: a helper of the same file sets the response status
+    /// from its parameter and never sets Retry-After. Reported at the argument; the fix sets the header in the helper,
+    /// guarded by the parameter.
+    /// </summary>
+    private static void AnalyzeHelperCall(OperationAnalysisContext context, WellKnownTypes types, InvalidOptionReporter invalidOptions, IInvocationOperation call)
+    {
+        var method = call.TargetMethod;
+        if (method.DeclaringSyntaxReferences[0].SyntaxTree != call.Syntax.SyntaxTree
+            || ResponseHelper.StatusOf(context.Compilation, method, types, context.CancellationToken) is not { } helper
+            || helper.Assignment is not { } assignment)
+        {
+            return;
+        }
+
+        IArgumentOperation? argument = null;
+        foreach (var candidate in call.Arguments)
+        {
+            if (candidate.Parameter?.Ordinal == helper.Parameter && candidate.ArgumentKind == ArgumentKind.Explicit)
+            {
+                argument = candidate;
+            }
+        }
+
+        if (argument is null)
+        {
+            return;
+        }
+
+        var statuses = StatusValueSet.Evaluate(argument.Value);
+        foreach (var status in new[] { 503, 429 })
+        {
+            if (!statuses.Contains(status) || HealthProbe.IsInProbe(call, context.ContainingSymbol, types))
+            {
+                continue;
+            }
+
+            var tree = call.Syntax.SyntaxTree;
+            var seconds = AnalyzerConfig.GetPositiveInt(context.Options, tree, AnalyzerConfig.RetryAfterSeconds, DefaultSeconds, out var invalid);
+            var location = argument.Value.Syntax.GetLocation();
+            if (invalid is not null)
+            {
+                invalidOptions.Add(AnalyzerConfig.RetryAfterSeconds, invalid, DefaultSeconds.ToString(CultureInfo.InvariantCulture), location);
+            }
+
+            var guard = assignment is ISimpleAssignmentOperation { Value: var value } ? value.WithoutConversions() : assignment;
+            var properties = ImmutableDictionary<string, string?>.Empty
+                .Add(FormKey, HelperForm)
+                .Add(SecondsKey, seconds.ToString(CultureInfo.InvariantCulture))
+                .Add(HelperStartKey, assignment.Syntax.SpanStart.ToString(CultureInfo.InvariantCulture))
+                .Add(HelperLengthKey, assignment.Syntax.Span.Length.ToString(CultureInfo.InvariantCulture))
+                .Add(GuardStartKey, guard.Syntax.SpanStart.ToString(CultureInfo.InvariantCulture))
+                .Add(GuardLengthKey, guard.Syntax.Span.Length.ToString(CultureInfo.InvariantCulture));
+            var descriptor = status == 503
+                ? Descriptors.SE1003_ServiceUnavailableWithoutRetryAfter
+                : Descriptors.SE1004_TooManyRequestsWithoutRetryAfter;
+            context.ReportDiagnostic(Diagnostic.Create(descriptor, location, properties));
+        }
+    }
+
+    private static void Analyze(OperationAnalysisContext context, WellKnownTypes types, InvalidOptionReporter invalidOptions, IOperation operation, StatusSet statuses, ResponseStatusForm form, int status)
+    {
 
         if (HealthProbe.IsInProbe(operation, context.ContainingSymbol, types))
         {
@@ -82,8 +175,17 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
         else
         {
             var graph = TryGetGraph(context);
-            if (RetryAfterFlow.IsHeaderSetAround(operation, graph, out var analyzed) || !analyzed)
+            var statusLocal = StatusLocal(operation);
+            if (statusLocal is null || statuses.Single == status)
             {
+                if (RetryAfterFlow.IsHeaderSetAround(operation, graph, out var analyzed) || !analyzed)
+                {
+                    return;
+                }
+            }
+            else if (IsHeaderSetForEveryOrigin(operation, graph, statusLocal, statuses, status))
+            {
+                // A status in a local: each constant of this status is checked from where it is assigned.
                 return;
             }
         }
@@ -99,10 +201,56 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
         var properties = ImmutableDictionary<string, string?>.Empty
             .Add(FormKey, form.ToString())
             .Add(SecondsKey, seconds.ToString(CultureInfo.InvariantCulture));
+        if (statuses.Single != status && GuardOperand(operation) is { } guard)
+        {
+            // The status can be another one: the fix sets the header only when it is this one.
+            properties = properties
+                .Add(GuardStartKey, guard.Syntax.SpanStart.ToString(CultureInfo.InvariantCulture))
+                .Add(GuardLengthKey, guard.Syntax.Span.Length.ToString(CultureInfo.InvariantCulture));
+        }
         var descriptor = status == 503
             ? Descriptors.SE1003_ServiceUnavailableWithoutRetryAfter
             : Descriptors.SE1004_TooManyRequestsWithoutRetryAfter;
         context.ReportDiagnostic(Diagnostic.Create(descriptor, location, properties));
+    }
+
+    /// <summary>The local the status is read from (<c>(int)code</c> → <c>code</c>), or null.</summary>
+    private static ILocalSymbol? StatusLocal(IOperation operation)
+        => ResponseStatus.StatusExpression(operation)?.WithoutConversions() is ILocalReferenceOperation reference ? reference.Local : null;
+
+    /// <summary>A local, parameter or field the status is read from, that the fix can compare again; else null.</summary>
+    private static IOperation? GuardOperand(IOperation operation)
+        => ResponseStatus.StatusExpression(operation)?.WithoutConversions() is { } value
+            && value is ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation }
+            ? value
+            : null;
+
+    private static bool IsHeaderSetForEveryOrigin(IOperation operation, ControlFlowGraph? graph, ILocalSymbol local, StatusSet statuses, int status)
+    {
+        foreach (var member in statuses.Members)
+        {
+            if (member.Value != status)
+            {
+                continue;
+            }
+
+            if (member.Origin is null || operation.Syntax.Span.Contains(member.Origin.Syntax.Span) || !ReferenceEquals(member.Origin.Root(), operation.Root()))
+            {
+                if (!RetryAfterFlow.IsHeaderSetAround(operation, graph, out var analyzedHere) && analyzedHere)
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            if (!RetryAfterFlow.IsHeaderSetForValue(member.Origin, graph, local, status, out var analyzed) && analyzed)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static ControlFlowGraph? TryGetGraph(OperationAnalysisContext context)

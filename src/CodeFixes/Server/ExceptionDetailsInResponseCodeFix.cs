@@ -133,6 +133,10 @@ public sealed class ExceptionDetailsInResponseCodeFix : CodeFixProvider
                 ? root.ReplaceNode(global, replacements.Select(s => (SyntaxNode)SyntaxFactory.GlobalStatement((StatementSyntax)s)))
                 : root.ReplaceNode(statement, replacements);
             newRoot = Imports.AddIfMissing(newRoot, model, leak.SpanStart, "Microsoft.Extensions.Logging", "LoggerExtensions");
+            if (log.Value.FromRequestServices)
+            {
+                newRoot = Imports.AddIfMissing(newRoot, model, leak.SpanStart, "Microsoft.Extensions.DependencyInjection", "ServiceProviderServiceExtensions");
+            }
         }
 
         return document.WithSyntaxRoot(newRoot);
@@ -428,12 +432,16 @@ public sealed class ExceptionDetailsInResponseCodeFix : CodeFixProvider
 
     private readonly struct LogPlan
     {
-        public LogPlan(StatementSyntax statement, string logger, string exception)
+        public LogPlan(StatementSyntax statement, string logger, string exception, bool fromRequestServices)
         {
             Statement = statement;
             Logger = logger;
             Exception = exception;
+            FromRequestServices = fromRequestServices;
         }
+
+        /// <summary>No logger in scope: one is taken from the request's services (needs Microsoft.Extensions.DependencyInjection).</summary>
+        public bool FromRequestServices { get; }
 
         public StatementSyntax Statement { get; }
 
@@ -460,13 +468,46 @@ public sealed class ExceptionDetailsInResponseCodeFix : CodeFixProvider
         }
 
         var logger = ScopeSymbols.FindLogger(model, statement.SpanStart);
+        var fromRequestServices = false;
+        if (logger is null)
+        {
+            // Never leave the exception unobserved: the framework's logger factory is in the request's services
+            // (a middleware's InvokeAsync, a minimal-API handler, a filter's context, a controller's HttpContext).
+            logger = RequestServicesLogger(model, statement.SpanStart);
+            fromRequestServices = logger is not null;
+        }
+
         var exception = FindExceptionExpression(model, leak, statement, cancellationToken);
         if (logger is null || exception is null || IsAlreadyLogged(model, statement, exception, cancellationToken))
         {
             return null;
         }
 
-        return new LogPlan(statement, logger, exception);
+        return new LogPlan(statement, logger, exception, fromRequestServices);
+    }
+
+    /// <summary>
+    /// <c>context.RequestServices.GetRequiredService&lt;ILoggerFactory&gt;().CreateLogger("Type")</c> for the HttpContext
+    /// at the position (a factory, because a static class cannot be the category of an <c>ILogger&lt;T&gt;</c>), or null.
+    /// </summary>
+    private static string? RequestServicesLogger(SemanticModel model, int position)
+    {
+        var types = WellKnownTypes.Get(model.Compilation);
+        if (types.Get(WellKnownType.Microsoft_Extensions_Logging_ILogger) is null
+            || model.Compilation.GetTypeByMetadataName("Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions") is null
+            || model.Compilation.GetTypeByMetadataName("Microsoft.Extensions.Logging.ILoggerFactory") is null
+            || ScopeSymbols.FindHttpContext(model, position) is not { } context)
+        {
+            return null;
+        }
+
+        var category = model.GetEnclosingSymbol(position)?.ContainingType?.Name;
+        if (string.IsNullOrEmpty(category))
+        {
+            category = "Errors";
+        }
+
+        return $"{context}.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(\"{category}\")";
     }
 
     private static bool IsFunction(SyntaxNode node)

@@ -128,6 +128,11 @@ public sealed class RetryAfterMissingCodeFix : CodeFixProvider
                 unit = Imports.AddIfMissing(unit, model, position, "Microsoft.AspNetCore.Http", "HttpContext");
             }
 
+            if (plan.UsesHttpStatusCode)
+            {
+                unit = Imports.AddIfMissing(unit, model, position, "System.Net", "HttpStatusCode");
+            }
+
             if (plan.IsRateLimiter || plan.Handler is not null)
             {
                 unit = Imports.AddIfMissing(unit, model, position, "System.Globalization", "CultureInfo");
@@ -155,6 +160,7 @@ public sealed class RetryAfterMissingCodeFix : CodeFixProvider
         {
             if (!previous.IsRateLimiter
                 && !previous.InsertAfter
+                && !previous.IsGuarded
                 && previous.Anchor.Parent is BlockSyntax block
                 && previous.Anchor.Span.End <= plan.Anchor.SpanStart
                 && block.Span.Contains(plan.Anchor.Span))
@@ -247,6 +253,11 @@ public sealed class RetryAfterMissingCodeFix : CodeFixProvider
 
         public bool IsRateLimiter { get; private set; }
 
+        /// <summary>The header is set only when a variable status is 503/429: it does not cover other responses.</summary>
+        public bool IsGuarded { get; private set; }
+
+        public bool UsesHttpStatusCode { get; private set; }
+
         public SyntaxNode? LambdaNeedingContext { get; private set; }
 
         public string ContextParameterName { get; private set; } = DefaultContextParameterName;
@@ -269,18 +280,58 @@ public sealed class RetryAfterMissingCodeFix : CodeFixProvider
             }
 
             var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+            if (form == RetryAfterMissingAnalyzer.HelperForm)
+            {
+                // The 503 is an argument of a helper that sets the status from it: the header goes into the helper.
+                node = SpanProperty(root, diagnostic, RetryAfterMissingAnalyzer.HelperStartKey, RetryAfterMissingAnalyzer.HelperLengthKey) ?? node;
+                if (node is not AssignmentExpressionSyntax)
+                {
+                    return null;
+                }
+
+                form = nameof(ResponseStatusForm.ResponseStatusCode);
+            }
+
             if (node is not ExpressionSyntax expression)
             {
                 return null;
             }
 
             var useIndexer = !HasRetryAfterProperty(model.Compilation);
-            return form == nameof(ResponseStatusForm.RejectionStatusCode)
-                ? CreateForRateLimiter(model, expression, seconds, useIndexer, cancellationToken)
-                : CreateForResponse(model, expression, form, seconds, useIndexer, cancellationToken);
+            if (form == nameof(ResponseStatusForm.RejectionStatusCode))
+            {
+                return CreateForRateLimiter(model, expression, seconds, useIndexer, cancellationToken);
+            }
+
+            // A status held in a variable: the header is set only when it holds this status.
+            ExpressionSyntax? guard = null;
+            if (diagnostic.Properties.TryGetValue(RetryAfterMissingAnalyzer.GuardStartKey, out var guardStart)
+                && diagnostic.Properties.TryGetValue(RetryAfterMissingAnalyzer.GuardLengthKey, out var guardLength)
+                && int.TryParse(guardStart, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var start)
+                && int.TryParse(guardLength, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var length)
+                && start + length <= root.FullSpan.End)
+            {
+                guard = root.FindNode(new Microsoft.CodeAnalysis.Text.TextSpan(start, length), getInnermostNodeForTie: true) as ExpressionSyntax;
+                if (guard is null)
+                {
+                    return null;
+                }
+            }
+
+            var status = diagnostic.Id == Descriptors.SE1004_TooManyRequestsWithoutRetryAfter.Id ? 429 : 503;
+            return CreateForResponse(model, expression, form, seconds, useIndexer, guard, status, cancellationToken);
         }
 
-        private static Plan? CreateForResponse(SemanticModel model, ExpressionSyntax expression, string? form, string seconds, bool useIndexer, CancellationToken cancellationToken)
+        private static SyntaxNode? SpanProperty(SyntaxNode root, Diagnostic diagnostic, string startKey, string lengthKey)
+            => diagnostic.Properties.TryGetValue(startKey, out var startText)
+                && diagnostic.Properties.TryGetValue(lengthKey, out var lengthText)
+                && int.TryParse(startText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var start)
+                && int.TryParse(lengthText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var length)
+                && start + length <= root.FullSpan.End
+                    ? root.FindNode(new Microsoft.CodeAnalysis.Text.TextSpan(start, length), getInnermostNodeForTie: true)
+                    : null;
+
+        private static Plan? CreateForResponse(SemanticModel model, ExpressionSyntax expression, string? form, string seconds, bool useIndexer, ExpressionSyntax? guard, int status, CancellationToken cancellationToken)
         {
             var anchor = FindAnchor(expression, out var body);
             if (anchor is null)
@@ -320,6 +371,7 @@ public sealed class RetryAfterMissingCodeFix : CodeFixProvider
             string? contextName = null;
             var handler = lambdaNeedingContext is null ? OnRejectedHandler(model, expression, cancellationToken, out contextName) : null;
             StatementSyntax statement;
+            var usesHttpStatusCode = false;
             if (handler is not null)
             {
                 var headerTarget = useIndexer ? $"{response}.Headers[\"Retry-After\"]" : $"{response}.Headers.RetryAfter";
@@ -330,7 +382,29 @@ public sealed class RetryAfterMissingCodeFix : CodeFixProvider
                 var header = useIndexer
                     ? $"{response}.Headers[\"Retry-After\"] = \"{seconds}\";"
                     : $"{response}.Headers.RetryAfter = \"{seconds}\";";
-                statement = Elastic(SyntaxFactory.ParseStatement(header));
+                if (guard is not null)
+                {
+                    // `if (code == HttpStatusCode.ServiceUnavailable) { … }` for an enum, `if (code == 503)` for a number.
+                    var type = model.GetTypeInfo(guard, cancellationToken).Type;
+                    if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
+                    {
+                        type = nullable.TypeArguments[0];
+                    }
+
+                    usesHttpStatusCode = type is { TypeKind: TypeKind.Enum, Name: "HttpStatusCode" } && type.ContainingNamespace?.ToDisplayString() == "System.Net";
+                    var constant = usesHttpStatusCode
+                        ? (status == 429 ? "HttpStatusCode.TooManyRequests" : "HttpStatusCode.ServiceUnavailable")
+                        : status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    header = $"if ({guard.WithoutTrivia()} == {constant})\n{{\n{header}\n}}";
+                }
+
+                var parsed = SyntaxFactory.ParseStatement(header);
+                parsed = parsed.ReplaceTrivia(
+                    parsed.DescendantTrivia(),
+                    static (original, _) => original.IsKind(SyntaxKind.EndOfLineTrivia)
+                        ? SyntaxFactory.ElasticCarriageReturnLineFeed
+                        : original.IsKind(SyntaxKind.WhitespaceTrivia) ? SyntaxFactory.ElasticSpace : original);
+                statement = Elastic(parsed);
             }
 
             var returnsValue = body is not null && ReturnsValue(model, anchor, cancellationToken);
@@ -339,6 +413,8 @@ public sealed class RetryAfterMissingCodeFix : CodeFixProvider
                 LambdaNeedingContext = lambdaNeedingContext,
                 ContextParameterName = parameterName,
                 Handler = handler,
+                IsGuarded = guard is not null,
+                UsesHttpStatusCode = usesHttpStatusCode,
             };
         }
 
@@ -586,7 +662,14 @@ public sealed class RetryAfterMissingCodeFix : CodeFixProvider
 
             if (statement.Parent is BlockSyntax or SwitchSectionSyntax)
             {
-                return InsertAfter ? root.InsertNodesAfter(statement, new[] { Statement }) : root.InsertNodesBefore(statement, new[] { Statement });
+                var inserted = Statement;
+                if (IsGuarded && !InsertAfter && statement.GetLeadingTrivia() is { Count: > 0 } leading && leading[0].IsKind(SyntaxKind.EndOfLineTrivia))
+                {
+                    // An `if` block before a statement that follows a blank line: keep a blank line on both sides.
+                    inserted = inserted.WithLeadingTrivia(leading[0]);
+                }
+
+                return InsertAfter ? root.InsertNodesAfter(statement, new[] { inserted }) : root.InsertNodesBefore(statement, new[] { inserted });
             }
 
             // An embedded statement (`if (busy) return StatusCode(503);`) becomes a block.

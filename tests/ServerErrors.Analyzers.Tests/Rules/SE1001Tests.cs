@@ -1547,9 +1547,36 @@ public class SE1001Tests
                 {
                     // Not an exception handler and no status set: whatever the pipeline set.
                     await context.Response.WriteAsync(ex.Message);
+                }
+            });
 
-                    context.Response.StatusCode = ex is ArgumentException ? 400 : 500;
+            public static void Map2(WebApplication app) => app.Use(async (context, next) =>
+            {
+                try { await next(context); }
+                catch (Exception ex)
+                {
+                    // 400 or 404 only: a client error mapping.
+                    context.Response.StatusCode = ex is ArgumentException ? 400 : 404;
                     await context.Response.WriteAsync(ex.Message);
+                }
+            });
+        }
+        """);
+
+    // Until issue 11 these were expected silent (a status that is not one constant); a status set that contains a
+    // 5xx makes that path a 5xx response, so they are flagged now.
+    [Fact]
+    public Task StatusSetWithServerError_IsFlagged() => Verify.VerifyAnalyzerAsync(
+        """
+        public static class Api
+        {
+            public static void Map(WebApplication app) => app.Use(async (context, next) =>
+            {
+                try { await next(context); }
+                catch (Exception ex)
+                {
+                    context.Response.StatusCode = ex is ArgumentException ? 400 : 500;
+                    await context.Response.WriteAsync([|ex.Message|]);
                 }
             });
 
@@ -1561,7 +1588,8 @@ public class SE1001Tests
                     context.Response.StatusCode = 400;
                 }
 
-                await context.Response.WriteAsync(error.Message);
+                // 500 when it is not an ArgumentException: the handler's default.
+                await context.Response.WriteAsync([|error.Message|]);
             }));
         }
         """);
