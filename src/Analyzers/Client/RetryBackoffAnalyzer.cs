@@ -92,7 +92,7 @@ public sealed class RetryBackoffAnalyzer : DiagnosticAnalyzer
 
     private static void AnalyzeV7(OperationAnalysisContext context, RetryLibraries libraries, InvalidOptionReporter invalidOptions)
     {
-        var retry = PollyV7Retry.TryCreate((IInvocationOperation)context.Operation, libraries);
+        var retry = PollyV7Retry.TryCreate((IInvocationOperation)context.Operation, libraries, context.Compilation, context.CancellationToken);
         if (retry is null)
         {
             return;
@@ -132,7 +132,13 @@ public sealed class RetryBackoffAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        if (!ScopeIsAll(context, invalidOptions) && !retry.IsHttp())
+        if (!ScopeIsAll(context, invalidOptions) && !retry.IsHttp(context.Compilation, context.CancellationToken))
+        {
+            return;
+        }
+
+        // Refreshing credentials after a 401 and resending once: waiting would not help a token (see docs/rules/SE2002.md).
+        if (kind == KindNoWait && RetryPolicies.IsCredentialRefresh(retry, context.Compilation, context.CancellationToken))
         {
             return;
         }
@@ -148,7 +154,7 @@ public sealed class RetryBackoffAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        if (!options.IsHttp && !ScopeIsAll(context, invalidOptions))
+        if (!options.IsHttp && !ScopeIsAll(context, invalidOptions) && !options.IsHttpOrExecutesHttp(context.Compilation, context.CancellationToken))
         {
             return;
         }
