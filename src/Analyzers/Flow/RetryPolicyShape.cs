@@ -406,9 +406,9 @@ internal sealed class PollyV8RetryOptions
                 else if (operation is IArgumentOperation { Parent: IInvocationOperation call } argument
                     && argument.Value.WithoutConversions() is ILocalReferenceOperation passed
                     && SymbolEqualityComparer.Default.Equals(passed.Local, declarator.Symbol)
-                    && call.TargetMethod.Name != "AddRetry")
+                    && MaySetOptions(call.TargetMethod))
                 {
-                    // configuration.Bind(options), configure(options): anything may be set there.
+                    // configuration.Bind(options), configure(options), an app helper: anything may be set there.
                     options.Incomplete = true;
                 }
             }
@@ -416,6 +416,10 @@ internal sealed class PollyV8RetryOptions
 
         return options;
     }
+
+    private static bool MaySetOptions(IMethodSymbol method)
+        => method.Name is "Bind" or "Invoke" || method.Name.StartsWith("Configure", System.StringComparison.Ordinal)
+            || (method.DeclaringSyntaxReferences.Length > 0 && method.Name != "AddRetry");
 
     private void Record(ISimpleAssignmentOperation assignment)
     {

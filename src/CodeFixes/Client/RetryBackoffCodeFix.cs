@@ -187,6 +187,7 @@ public sealed class RetryBackoffCodeFix : CodeFixProvider
             && arguments[0].Expression is var value
             && !model.GetConstantValue(value).HasValue
             && IsPlainValue(model, value)
+            && !Mentions(value, attempt)
             && model.GetTypeInfo(value).Type?.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_Int16
                 or SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Byte or SpecialType.System_UInt32)
         {
@@ -217,6 +218,19 @@ public sealed class RetryBackoffCodeFix : CodeFixProvider
         }
 
         return model.GetTypeInfo(expression).Type is not null;
+    }
+
+    private static bool Mentions(ExpressionSyntax expression, string name)
+    {
+        foreach (var node in expression.DescendantNodesAndSelf())
+        {
+            if (node is IdentifierNameSyntax identifier && identifier.Identifier.ValueText == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string Operand(ExpressionSyntax expression)
