@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -25,17 +24,17 @@ internal enum HttpReachFacts
 
 /// <summary>
 /// A bounded per-method summary "reaches an HttpClient send": the delegate a retry runs is followed into the methods of
-/// the application it calls (declared in source), up to <see cref="MaxDepth"/> calls deep. Summaries are cached per
+/// the application it calls (declared in source), at most four calls deep. Summaries are cached per
 /// method symbol per compilation; nothing walks the whole compilation.
 /// </summary>
 internal static class HttpReach
 {
-    private const int MaxDepth = 4;
+    private const int MaxDepth = 5;
 
     /// <summary>Methods whose body is larger than this many operations are not followed (silence over cost).</summary>
     private const int MaxOperations = 2000;
 
-    private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<IMethodSymbol, HttpReachFacts>> Cache = new();
+    private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<IMethodSymbol, HttpReachFacts>[]> Cache = new();
 
     /// <summary>The facts of running <paramref name="operation"/> (a delegate, a lambda, a method reference or any code).</summary>
     public static HttpReachFacts Of(IOperation operation, Compilation compilation, CancellationToken cancellationToken)
@@ -43,7 +42,7 @@ internal static class HttpReach
         var walker = new Walker(compilation, cancellationToken);
         if (operation.WithoutConversions() is IDelegateCreationOperation { Target: IMethodReferenceOperation reference })
         {
-            return walker.Method(reference.Method, MaxDepth);
+            return walker.Method(reference.Method, MaxDepth - 1);
         }
 
         return walker.Body(operation, MaxDepth);
@@ -66,17 +65,26 @@ internal static class HttpReach
     {
         private readonly Compilation _compilation;
         private readonly CancellationToken _cancellationToken;
-        private readonly ConcurrentDictionary<IMethodSymbol, HttpReachFacts> _cache;
-        private HashSet<IMethodSymbol>? _inProgress;
-        private bool _truncated;
+        private readonly ConcurrentDictionary<IMethodSymbol, HttpReachFacts>[] _cache;
 
         public Walker(Compilation compilation, CancellationToken cancellationToken)
         {
             _compilation = compilation;
             _cancellationToken = cancellationToken;
-            _cache = Cache.GetValue(compilation, static _ => new ConcurrentDictionary<IMethodSymbol, HttpReachFacts>(SymbolEqualityComparer.Default));
+            _cache = Cache.GetValue(compilation, static _ =>
+            {
+                var byDepth = new ConcurrentDictionary<IMethodSymbol, HttpReachFacts>[MaxDepth + 1];
+                for (var i = 0; i < byDepth.Length; i++)
+                {
+                    byDepth[i] = new ConcurrentDictionary<IMethodSymbol, HttpReachFacts>(SymbolEqualityComparer.Default);
+                }
+
+                return byDepth;
+            });
         }
 
+        // A summary is a function of the method and the calls left (cached per both), so the answer never depends on which
+        // retry asked first; recursion ends at the depth bound.
         public HttpReachFacts Method(IMethodSymbol method, int depth)
         {
             method = method.ReducedFrom ?? method;
@@ -86,36 +94,20 @@ internal static class HttpReach
                 return RetryLoopShape.ThrowsOnFailure(method) ? HttpReachFacts.Sends | HttpReachFacts.ThrowsOnClientError : HttpReachFacts.Sends;
             }
 
-            if (method.DeclaringSyntaxReferences.Length == 0 || method.IsAbstract)
+            if (depth <= 0 || depth > MaxDepth || method.DeclaringSyntaxReferences.Length == 0 || method.IsAbstract)
             {
                 return HttpReachFacts.None;
             }
 
-            if (_cache.TryGetValue(method, out var cached))
+            var cache = _cache[depth];
+            if (cache.TryGetValue(method, out var cached))
             {
                 return cached;
             }
 
-            _inProgress ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
-            if (depth <= 0 || !_inProgress.Add(method))
-            {
-                _truncated = true;
-                return HttpReachFacts.None;
-            }
-
-            var savedTruncated = _truncated;
-            _truncated = false;
             var body = ExceptionTaint.GetBody(_compilation, method, _cancellationToken);
             var facts = body is null ? HttpReachFacts.None : Body(body, depth);
-            _inProgress.Remove(method);
-
-            // A summary cut short by the depth bound or a cycle is not the method's own: it is not cached.
-            if (!_truncated)
-            {
-                _cache.TryAdd(method, facts);
-            }
-
-            _truncated |= savedTruncated;
+            cache.TryAdd(method, facts);
             return facts;
         }
 
@@ -127,7 +119,6 @@ internal static class HttpReach
             {
                 if (++count > MaxOperations)
                 {
-                    _truncated = true;
                     break;
                 }
 

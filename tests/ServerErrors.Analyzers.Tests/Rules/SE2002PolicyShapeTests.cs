@@ -306,6 +306,52 @@ public class SE2002PolicyShapeTests
         }
         """);
 
+    // The summary survives recursion (a helper that calls itself) and stops at its depth bound: a send six calls deep is not seen.
+    [Fact]
+    public Task HelperSummary_RecursionAndDepthBound() => Verify.VerifyCodeFixAsync(
+        """
+        using Polly;
+
+        public sealed class Chains
+        {
+            private readonly HttpClient _client = new HttpClient();
+
+            public Task<string> Recursive() => Policy.Handle<TimeoutException>().[|RetryAsync(2)|].ExecuteAsync(() => Fetch(3));
+
+            public Task<string> Deep() => Policy.Handle<TimeoutException>().RetryAsync(2).ExecuteAsync(() => L1());
+
+            private async Task<string> Fetch(int depth) => depth == 0 ? await _client.GetStringAsync("x") : await Fetch(depth - 1);
+
+            private Task<string> L1() => L2();
+            private Task<string> L2() => L3();
+            private Task<string> L3() => L4();
+            private Task<string> L4() => L5();
+            private Task<string> L5() => L6();
+            private Task<string> L6() => _client.GetStringAsync("deep");
+        }
+        """,
+        """
+        using Polly;
+
+        public sealed class Chains
+        {
+            private readonly HttpClient _client = new HttpClient();
+
+            public Task<string> Recursive() => Policy.Handle<TimeoutException>().WaitAndRetryAsync(2, attempt => TimeSpan.FromSeconds(Math.Pow(2, attempt))).ExecuteAsync(() => Fetch(3));
+
+            public Task<string> Deep() => Policy.Handle<TimeoutException>().RetryAsync(2).ExecuteAsync(() => L1());
+
+            private async Task<string> Fetch(int depth) => depth == 0 ? await _client.GetStringAsync("x") : await Fetch(depth - 1);
+
+            private Task<string> L1() => L2();
+            private Task<string> L2() => L3();
+            private Task<string> L3() => L4();
+            private Task<string> L4() => L5();
+            private Task<string> L5() => L6();
+            private Task<string> L6() => _client.GetStringAsync("deep");
+        }
+        """);
+
     // ---- Polly v8 ----
 
     // A non-generic pipeline whose callback calls an HttpClient helper (the official samples' shape): HTTP.
