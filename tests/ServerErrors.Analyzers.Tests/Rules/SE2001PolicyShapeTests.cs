@@ -496,6 +496,44 @@ public class SE2001PolicyShapeTests
         }
         """);
 
+    // Every HttpClient helper that throws for 4xx makes Handle<HttpRequestException>() retry client errors.
+    [Theory]
+    [InlineData("await _client.GetStringAsync(\"a\", token)")]
+    [InlineData("await _client.GetByteArrayAsync(\"a\", token)")]
+    [InlineData("await _client.GetStreamAsync(\"a\", token)")]
+    [InlineData("await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<string>(_client, \"a\", token)")]
+    [InlineData("(await _client.GetAsync(\"a\", token)).EnsureSuccessStatusCode()")]
+    public Task V8_ThrowingCallbacks_Flagged(string call) => Verify.VerifyCodeFixAsync(
+        $$"""
+        using Polly;
+        using Polly.Retry;
+
+        public sealed class Client
+        {
+            private readonly HttpClient _client = new HttpClient();
+
+            public ValueTask<object?> Run() => new ResiliencePipelineBuilder()
+                .AddRetry(new RetryStrategyOptions { BackoffType = DelayBackoffType.Exponential, ShouldHandle = new PredicateBuilder().[|Handle<HttpRequestException>()|] })
+                .Build()
+                .ExecuteAsync<object?>(async token => {{call}});
+        }
+        """,
+        $$"""
+        using System.Net;
+        using Polly;
+        using Polly.Retry;
+
+        public sealed class Client
+        {
+            private readonly HttpClient _client = new HttpClient();
+
+            public ValueTask<object?> Run() => new ResiliencePipelineBuilder()
+                .AddRetry(new RetryStrategyOptions { BackoffType = DelayBackoffType.Exponential, ShouldHandle = new PredicateBuilder().Handle<HttpRequestException>(e => e.StatusCode is null || (int)e.StatusCode >= 500 || e.StatusCode == HttpStatusCode.RequestTimeout || (int)e.StatusCode == 429) })
+                .Build()
+                .ExecuteAsync<object?>(async token => {{call}});
+        }
+        """);
+
     // The near misses: a transient filter, a callback that does not throw for 4xx, one that catches the exception itself,
     // a pipeline that is never executed here.
     [Fact]
