@@ -57,10 +57,6 @@ internal static class HttpReach
         => method.ContainingType is { Name: "HttpClient" or "HttpMessageInvoker" or "HttpClientJsonExtensions" } type
             && type.ContainingNamespace?.ToDisplayString() is "System.Net.Http" or "System.Net.Http.Json";
 
-    /// <summary>The <c>HttpClient</c> method throws <c>HttpRequestException</c> for every non-success status.</summary>
-    public static bool ThrowsOnFailure(IMethodSymbol method)
-        => IsHttpClientMethod(method) && RetryLoopShape.ThrowsOnFailure(method);
-
     private sealed class Walker
     {
         private readonly Compilation _compilation;
