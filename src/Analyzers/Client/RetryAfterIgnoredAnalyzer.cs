@@ -62,7 +62,7 @@ public sealed class RetryAfterIgnoredAnalyzer : DiagnosticAnalyzer
 
     private static void AnalyzeV7(OperationAnalysisContext context, RetryLibraries libraries)
     {
-        var retry = PollyV7Retry.TryCreate((IInvocationOperation)context.Operation, libraries);
+        var retry = PollyV7Retry.TryCreate((IInvocationOperation)context.Operation, libraries, context.Compilation, context.CancellationToken);
         if (retry is null || !retry.Waits || retry.SleepProviderSeesOutcome || !RetryCondition.IsHttpResponseMessage(retry.ResultType)
             || DelaySchedule.ReadsRetryAfter(retry.Invocation))
         {
@@ -71,7 +71,12 @@ public sealed class RetryAfterIgnoredAnalyzer : DiagnosticAnalyzer
 
         foreach (var predicate in retry.ResultPredicates)
         {
-            var facts = RetryCondition.AnalyzeResponseCondition(predicate);
+            if (RetryPolicies.ResolvePredicate(predicate, context.Compilation, context.CancellationToken) is not { } resolved)
+            {
+                continue;
+            }
+
+            var facts = RetryCondition.AnalyzeResponseCondition(resolved);
             if (facts.NamesComeBackLater)
             {
                 context.ReportDiagnostic(Diagnostic.Create(

@@ -92,7 +92,7 @@ public sealed class RetryBackoffAnalyzer : DiagnosticAnalyzer
 
     private static void AnalyzeV7(OperationAnalysisContext context, RetryLibraries libraries, InvalidOptionReporter invalidOptions)
     {
-        var retry = PollyV7Retry.TryCreate((IInvocationOperation)context.Operation, libraries);
+        var retry = PollyV7Retry.TryCreate((IInvocationOperation)context.Operation, libraries, context.Compilation, context.CancellationToken);
         if (retry is null)
         {
             return;
@@ -132,7 +132,13 @@ public sealed class RetryBackoffAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        if (!ScopeIsAll(context, invalidOptions) && !retry.IsHttp())
+        if (!ScopeIsAll(context, invalidOptions) && !retry.IsHttp(context.Compilation, context.CancellationToken))
+        {
+            return;
+        }
+
+        // Refreshing credentials after a 401 and resending once: waiting would not help a token (see docs/rules/SE2002.md).
+        if (kind == KindNoWait && RetryPolicies.IsCredentialRefresh(retry, context.Compilation, context.CancellationToken))
         {
             return;
         }
@@ -148,37 +154,52 @@ public sealed class RetryBackoffAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        if (!options.IsHttp && !ScopeIsAll(context, invalidOptions))
-        {
-            return;
-        }
-
-        int? backoff;
+        Location location;
+        string what;
         if (options.BackoffType is { } backoffAssignment)
         {
-            backoff = RetryPolicies.BackoffTypeValue(backoffAssignment.Value);
+            var backoff = RetryPolicies.BackoffTypeValue(backoffAssignment.Value);
             if (backoff is null)
             {
                 return;
             }
 
-            if (backoff == 0)
+            location = backoffAssignment.Syntax.GetLocation();
+            what = "uses a constant backoff";
+            if (backoff != 0)
             {
-                Report(context, backoffAssignment.Syntax.GetLocation(), KindOptions, "uses a constant backoff");
-                return;
+                if (options.Delay is not { } delay || DelaySchedule.TryGetMilliseconds(delay.Value) is not <= 0)
+                {
+                    return;
+                }
+
+                location = delay.Syntax.GetLocation();
+                what = "has a zero Delay and does not wait between attempts";
             }
         }
         else if (!options.IsHttpOptions)
         {
-            // RetryStrategyOptions defaults to DelayBackoffType.Constant.
-            Report(context, RetryPolicies.CreationHead(options.Creation), KindOptions, "uses the default constant backoff");
+            // RetryStrategyOptions defaults to DelayBackoffType.Constant, whatever the Delay.
+            location = RetryPolicies.CreationHead(options.Creation);
+            what = "uses the default constant backoff";
+        }
+        else if (options.Delay is { } delay && DelaySchedule.TryGetMilliseconds(delay.Value) is <= 0)
+        {
+            location = delay.Syntax.GetLocation();
+            what = "has a zero Delay and does not wait between attempts";
+        }
+        else
+        {
             return;
         }
 
-        if (options.Delay is { } delay && DelaySchedule.TryGetMilliseconds(delay.Value) is <= 0)
+        // The HTTP scope is decided last: following the pipeline to its callbacks costs more than reading the options.
+        if (!options.IsHttp && !ScopeIsAll(context, invalidOptions) && !options.IsHttpOrExecutesHttp(context.Compilation, context.CancellationToken))
         {
-            Report(context, delay.Syntax.GetLocation(), KindOptions, "has a zero Delay and does not wait between attempts");
+            return;
         }
+
+        Report(context, location, KindOptions, what);
     }
 
     private static void AnalyzeV8Assignment(OperationAnalysisContext context, RetryLibraries libraries, InvalidOptionReporter invalidOptions)

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -57,30 +58,34 @@ public sealed class RetryPredicateAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        // A predicate stored in a field or a method may serve several retries: it is reported once.
+        var reported = new System.Collections.Concurrent.ConcurrentDictionary<Location, bool>();
         if (libraries.HasV7)
         {
-            context.RegisterOperationAction(c => AnalyzeV7(c, libraries), OperationKind.Invocation);
+            context.RegisterOperationAction(c => AnalyzeV7(c, libraries, reported), OperationKind.Invocation);
         }
 
         if (libraries.HasV8)
         {
-            context.RegisterOperationAction(c => AnalyzeShouldHandle(c, libraries), OperationKind.SimpleAssignment);
+            context.RegisterOperationAction(c => AnalyzeShouldHandle(c, libraries, reported), OperationKind.SimpleAssignment);
+            context.RegisterOperationAction(c => AnalyzeV8Exceptions(c, libraries, reported), OperationKind.ObjectCreation);
         }
     }
 
-    private static void AnalyzeV7(OperationAnalysisContext context, RetryLibraries libraries)
+    private static void AnalyzeV7(OperationAnalysisContext context, RetryLibraries libraries, System.Collections.Concurrent.ConcurrentDictionary<Location, bool> reported)
     {
-        var retry = PollyV7Retry.TryCreate((IInvocationOperation)context.Operation, libraries);
-        if (retry is null)
+        var retry = PollyV7Retry.TryCreate((IInvocationOperation)context.Operation, libraries, context.Compilation, context.CancellationToken);
+        if (retry is null || RetryPolicies.IsCredentialRefresh(retry, context.Compilation, context.CancellationToken))
         {
             return;
         }
 
         foreach (var predicate in retry.ResultPredicates)
         {
-            ReportPredicate(context, predicate, PredicateProperties);
+            ReportPredicate(context, predicate, PredicateProperties, reported);
         }
 
+        HttpReachFacts? reach = null;
         foreach (var handled in retry.Exceptions)
         {
             if (!RetryCondition.IsHttpRequestException(handled.Type))
@@ -93,22 +98,28 @@ public sealed class RetryPredicateAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            foreach (var executed in RetryPolicies.ExecutedDelegates(retry.Invocation))
+            reach ??= PolicyExecution.Reach(retry.ExecutedDelegates(context.Compilation, context.CancellationToken), context.Compilation, context.CancellationToken);
+            if ((reach.Value & HttpReachFacts.ThrowsOnClientError) != 0)
             {
-                if (RetryPolicies.CallsEnsureSuccessStatusCode(executed))
-                {
-                    context.ReportDiagnostic(Diagnostic.Create(
-                        Descriptors.SE2001_RetriesClientErrors,
-                        RetryPolicies.NameToEnd(handled.Call),
-                        EnsureSuccessProperties,
-                        "HttpRequestException from EnsureSuccessStatusCode() is thrown for every 4xx"));
-                    break;
-                }
+                ReportThrowsOnClientError(context, handled.Call, reported);
             }
         }
     }
 
-    private static void AnalyzeShouldHandle(OperationAnalysisContext context, RetryLibraries libraries)
+    private static void ReportThrowsOnClientError(OperationAnalysisContext context, IInvocationOperation handle, System.Collections.Concurrent.ConcurrentDictionary<Location, bool> reported)
+    {
+        var location = RetryPolicies.NameToEnd(handle);
+        if (reported.TryAdd(location, true))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.SE2001_RetriesClientErrors,
+                location,
+                EnsureSuccessProperties,
+                "HttpRequestException is thrown for every 4xx by what the retry runs (EnsureSuccessStatusCode(), GetStringAsync, GetFromJsonAsync…)"));
+        }
+    }
+
+    private static void AnalyzeShouldHandle(OperationAnalysisContext context, RetryLibraries libraries, System.Collections.Concurrent.ConcurrentDictionary<Location, bool> reported)
     {
         var assignment = (ISimpleAssignmentOperation)context.Operation;
         if (assignment.Target is not IPropertyReferenceOperation { Property.Name: "ShouldHandle" } target
@@ -118,47 +129,130 @@ public sealed class RetryPredicateAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var value = assignment.Value;
-        while (value is IConversionOperation { OperatorMethod: null } conversion)
+        var value = PollyV7Retry.Strip(assignment.Value);
+        if (value is IFieldReferenceOperation or ILocalReferenceOperation
+            && StoredValue.Resolve(value, context.Compilation, context.CancellationToken) is { } stored)
         {
-            value = conversion.Operand;
+            // ShouldHandle = _shouldHandle: the lambda or predicate builder it holds.
+            value = PollyV7Retry.Strip(stored);
         }
 
-        if (DelaySchedule.UnwrapLambda(value) is { } lambda)
+        if (DelaySchedule.UnwrapLambda(value) is not null || StoredValue.MethodGroup(value) is not null)
         {
-            ReportPredicate(context, lambda, ShouldHandleProperties);
+            ReportPredicate(context, value, ShouldHandleProperties, reported);
             return;
         }
 
-        // new PredicateBuilder<HttpResponseMessage>().Handle<…>().HandleResult(r => …), converted implicitly to the delegate.
-        if (value is IConversionOperation { OperatorMethod: not null } builderConversion)
+        foreach (var predicate in BuilderResultPredicates(value, context.Compilation, context.CancellationToken))
         {
-            var current = builderConversion.Operand;
-            for (var depth = 0; current is IInvocationOperation call && depth < 32; depth++)
-            {
-                if (call.TargetMethod.Name == "HandleResult" && call.Arguments.Length == 1 && call.Arguments[0].Parameter?.Type.TypeKind == TypeKind.Delegate)
-                {
-                    ReportPredicate(context, call.Arguments[0].Value, PredicateProperties);
-                }
+            ReportPredicate(context, predicate, PredicateProperties, reported);
+        }
+    }
 
+    /// <summary>
+    /// The <c>HandleResult(…)</c> predicates of a <c>PredicateBuilder</c> chain converted to the <c>ShouldHandle</c> delegate
+    /// (<c>new PredicateBuilder&lt;HttpResponseMessage&gt;().Handle&lt;…&gt;().HandleResult(r =&gt; …)</c>), also through a local or field.
+    /// </summary>
+    private static List<IOperation> BuilderResultPredicates(IOperation value, Compilation compilation, System.Threading.CancellationToken cancellationToken)
+    {
+        var result = new List<IOperation>();
+        foreach (var call in BuilderCalls(value, compilation, cancellationToken))
+        {
+            if (call.TargetMethod.Name == "HandleResult" && call.Arguments.Length == 1 && call.Arguments[0].Parameter?.Type.TypeKind == TypeKind.Delegate)
+            {
+                result.Add(call.Arguments[0].Value);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The calls of a predicate-builder chain, from the last to the first.</summary>
+    private static List<IInvocationOperation> BuilderCalls(IOperation value, Compilation compilation, System.Threading.CancellationToken cancellationToken)
+    {
+        var calls = new List<IInvocationOperation>();
+        IOperation? current = value is IConversionOperation { OperatorMethod: not null } conversion ? conversion.Operand : value;
+        for (var depth = 0; current is not null && depth < 32; depth++)
+        {
+            current = PollyV7Retry.Strip(current);
+            if (current is IInvocationOperation call)
+            {
+                calls.Add(call);
                 current = call.Instance;
+            }
+            else if (StoredValue.Resolve(current, compilation, cancellationToken) is { } stored)
+            {
+                current = stored;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return calls;
+    }
+
+    /// <summary>
+    /// Polly v8 options whose <c>ShouldHandle</c> is a predicate builder handling <c>HttpRequestException</c> (no filter, or one that
+    /// admits 4xx), built into a pipeline whose callback lets that exception escape for every 4xx (<c>EnsureSuccessStatusCode()</c>,
+    /// <c>GetStringAsync</c>, <c>GetFromJsonAsync</c>…, also inside the application's helpers).
+    /// </summary>
+    private static void AnalyzeV8Exceptions(OperationAnalysisContext context, RetryLibraries libraries, System.Collections.Concurrent.ConcurrentDictionary<Location, bool> reported)
+    {
+        var options = PollyV8RetryOptions.TryCreate((IObjectCreationOperation)context.Operation, libraries);
+        if (options is null || options.IsHttpOptions || options.ShouldHandle is not { } shouldHandle)
+        {
+            return;
+        }
+
+        HttpReachFacts? reach = null;
+        foreach (var call in BuilderCalls(PollyV7Retry.Strip(shouldHandle.Value), context.Compilation, context.CancellationToken))
+        {
+            if (call.TargetMethod is not { Name: "Handle", TypeArguments.Length: 1 } handle
+                || handle.ContainingType?.Name != "PredicateBuilder"
+                || !RetryCondition.IsHttpRequestException(handle.TypeArguments[0]))
+            {
+                continue;
+            }
+
+            if (call.Arguments.Length == 1 && !RetryCondition.AnalyzeExceptionFilter(call.Arguments[0].Value).AdmitsClientError)
+            {
+                continue;
+            }
+
+            reach ??= PolicyExecution.Reach(options.ExecutedDelegates(context.Compilation, context.CancellationToken), context.Compilation, context.CancellationToken);
+            if ((reach.Value & HttpReachFacts.ThrowsOnClientError) != 0)
+            {
+                ReportThrowsOnClientError(context, call, reported);
             }
         }
     }
 
-    private static void ReportPredicate(OperationAnalysisContext context, IOperation predicate, ImmutableDictionary<string, string?> properties)
+    private static void ReportPredicate(OperationAnalysisContext context, IOperation predicate, ImmutableDictionary<string, string?> properties, System.Collections.Concurrent.ConcurrentDictionary<Location, bool> reported)
     {
-        var facts = RetryCondition.AnalyzeResponseCondition(predicate);
+        if (RetryPolicies.ResolvePredicate(predicate, context.Compilation, context.CancellationToken) is not { } resolved
+            || RetryPolicies.PredicateSite(resolved) is not { } site)
+        {
+            return;
+        }
+
+        var facts = RetryCondition.AnalyzeResponseCondition(resolved);
         if (!facts.AdmitsClientError)
         {
             return;
         }
 
-        var lambda = DelaySchedule.UnwrapLambda(predicate);
-        var shown = lambda is not null && DelaySchedule.SingleReturnedValue(lambda.Body) is { } body ? body : predicate;
+        var location = site.Syntax.GetLocation();
+        if (!reported.TryAdd(location, true))
+        {
+            return;
+        }
+
+        var shown = site is IAnonymousFunctionOperation lambda && DelaySchedule.SingleReturnedValue(lambda.Body) is { } body ? body : site;
         context.ReportDiagnostic(Diagnostic.Create(
             Descriptors.SE2001_RetriesClientErrors,
-            (lambda ?? predicate).Syntax.GetLocation(),
+            location,
             properties,
             $"'{RetryPolicies.Text(shown)}' is true for {RetryCondition.Describe(facts.AdmittedClientError)}"));
     }

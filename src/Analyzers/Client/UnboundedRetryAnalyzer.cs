@@ -79,9 +79,29 @@ public sealed class UnboundedRetryAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        if (IsReconnectPolicy(invocation, libraries, context))
+        {
+            return;
+        }
+
         var location = RetryPolicies.NameToEnd(invocation);
         context.ReportDiagnostic(Diagnostic.Create(
             Descriptors.SE2004_UnboundedRetry, location, Properties(context.Options, KindForever, invalidOptions, location), "'" + name + "'"));
+    }
+
+    /// <summary>
+    /// <c>WaitAndRetryForever*</c> with a growing wait around something that is not HTTP (a broker or database connection that
+    /// must come back, whatever it takes): a reconnect policy with its own backoff, deliberately unbounded.
+    /// </summary>
+    private static bool IsReconnectPolicy(IInvocationOperation invocation, RetryLibraries libraries, OperationAnalysisContext context)
+    {
+        if (PollyV7Retry.TryCreate(invocation, libraries, context.Compilation, context.CancellationToken) is not { Waits: true, SleepDurationProvider: { } provider } retry
+            || DelaySchedule.ClassifySleepProvider(provider.Value, out _) != DelayGrowth.Growing)
+        {
+            return false;
+        }
+
+        return retry.Exceptions.Count > 0 && retry.ResultType is null && !retry.IsHttp(context.Compilation, context.CancellationToken);
     }
 
     private static void AnalyzeAssignment(OperationAnalysisContext context, RetryLibraries libraries, InvalidOptionReporter invalidOptions)

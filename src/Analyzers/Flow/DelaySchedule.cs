@@ -86,7 +86,21 @@ internal static class DelaySchedule
             return References(lambda.Body, parameters[0]) ? DelayGrowth.Growing : DelayGrowth.Unknown;
         }
 
-        return ClassifyDelay(returned, parameters[0], out constantMilliseconds);
+        var growth = ClassifyDelay(returned, parameters[0], out constantMilliseconds);
+        if (growth is DelayGrowth.Growing or DelayGrowth.Unknown && !ReadsRetryAfter(returned)
+            && AttemptInvariance.IsInvariant(returned, parameters[0], lambda, out var invariantMilliseconds))
+        {
+            // `_ => delay`, `attempt => TimeSpan.FromSeconds(options.Value.Wait)`, `attempt => … Math.Pow(1, attempt)`: the same wait every time.
+            constantMilliseconds = invariantMilliseconds;
+            return invariantMilliseconds is <= 0 ? DelayGrowth.None : DelayGrowth.Constant;
+        }
+
+        if (growth == DelayGrowth.Constant && AttemptInvariance.IsWrittenWhileRunning(returned, parameters[0], lambda))
+        {
+            return DelayGrowth.Unknown;
+        }
+
+        return growth;
     }
 
     /// <summary>

@@ -245,6 +245,10 @@ internal static class RetryCondition
                 case IAnonymousFunctionOperation lambda:
                     return EvaluateBody(lambda.Body);
 
+                case IBlockOperation block:
+                    // The body of a predicate method of the application (`OrResult(IsRetryable)`).
+                    return EvaluateBody(block);
+
                 case IParameterReferenceOperation parameter:
                     return Reference(parameter.Parameter, parameter.Type);
 

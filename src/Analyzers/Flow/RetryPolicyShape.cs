@@ -143,7 +143,7 @@ internal sealed class PollyV7Retry
     /// <summary>The call that starts the chain (<c>Policy.HandleResult&lt;T&gt;(…)</c>…), when the chain is complete and starts with a call.</summary>
     public IInvocationOperation? ChainRoot { get; private set; }
 
-    public static PollyV7Retry? TryCreate(IInvocationOperation invocation, RetryLibraries libraries)
+    public static PollyV7Retry? TryCreate(IInvocationOperation invocation, RetryLibraries libraries, Compilation? compilation = null, System.Threading.CancellationToken cancellationToken = default)
     {
         var method = invocation.TargetMethod;
         if (!libraries.IsRetrySyntax(method.ContainingType) || invocation.Arguments.Length == 0)
@@ -179,12 +179,15 @@ internal sealed class PollyV7Retry
             }
         }
 
-        retry.ReadChain(Strip(invocation.Arguments[0].Value));
+        retry.ReadChain(Strip(invocation.Arguments[0].Value), compilation, cancellationToken);
         return retry;
     }
 
-    /// <summary>The retry works on HTTP: typed on responses, handles HTTP errors, is registered on an HttpClient, or executes HttpClient calls.</summary>
-    public bool IsHttp()
+    /// <summary>
+    /// The retry works on HTTP: typed on responses, handles HTTP errors, is registered on an HttpClient, or executes (directly,
+    /// through a wrap, a local or a field) delegates that reach an HttpClient send, also through the application's own methods.
+    /// </summary>
+    public bool IsHttp(Compilation compilation, System.Threading.CancellationToken cancellationToken)
     {
         if (RetryCondition.IsHttpResponseMessage(ResultType) || HandlesTransientHttpError)
         {
@@ -204,18 +207,16 @@ internal sealed class PollyV7Retry
             return true;
         }
 
-        foreach (var executed in RetryPolicies.ExecutedDelegates(Invocation))
-        {
-            if (RetryPolicies.CallsHttpClient(executed))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return (PolicyExecution.Reach(ExecutedDelegates(compilation, cancellationToken), compilation, cancellationToken) & HttpReachFacts.Sends) != 0;
     }
 
-    private void ReadChain(IOperation? receiver)
+    /// <summary>The delegates this policy executes (see <see cref="PolicyExecution"/>).</summary>
+    public List<IOperation> ExecutedDelegates(Compilation compilation, System.Threading.CancellationToken cancellationToken)
+        => _executed ??= PolicyExecution.OfPolicy(Invocation, compilation, cancellationToken);
+
+    private List<IOperation>? _executed;
+
+    private void ReadChain(IOperation? receiver, Compilation? compilation, System.Threading.CancellationToken cancellationToken)
     {
         if (receiver?.Type is INamedTypeSymbol { Name: "PolicyBuilder" } builderType)
         {
@@ -234,6 +235,13 @@ internal sealed class PollyV7Retry
 
             if (receiver is not IInvocationOperation call || call.TargetMethod.ContainingNamespace?.Name is not ("Polly" or "Http"))
             {
+                if (compilation is not null && StoredValue.Resolve(receiver, compilation, cancellationToken, followHelpers: true) is { } stored)
+                {
+                    // A builder stored in a local or a readonly field, or returned by a parameterless helper of the application.
+                    receiver = Strip(stored);
+                    continue;
+                }
+
                 return;
             }
 
@@ -345,6 +353,16 @@ internal sealed class PollyV8RetryOptions
 
     public bool IsHttp => IsHttpOptions || RetryCondition.IsHttpResponseMessage(ResultType) || RetryPolicies.IsInHttpClientRegistration(Creation);
 
+    /// <summary>The delegates executed by pipelines built with these options (see <see cref="PolicyExecution"/>).</summary>
+    public List<IOperation> ExecutedDelegates(Compilation compilation, System.Threading.CancellationToken cancellationToken)
+        => _executed ??= PolicyExecution.OfRetryOptions(Creation, compilation, cancellationToken);
+
+    private List<IOperation>? _executed;
+
+    /// <summary><see cref="IsHttp"/>, or a pipeline built with the options runs code that reaches an HttpClient send.</summary>
+    public bool IsHttpOrExecutesHttp(Compilation compilation, System.Threading.CancellationToken cancellationToken)
+        => IsHttp || (PolicyExecution.Reach(ExecutedDelegates(compilation, cancellationToken), compilation, cancellationToken) & HttpReachFacts.Sends) != 0;
+
     public static PollyV8RetryOptions? TryCreate(IObjectCreationOperation creation, RetryLibraries libraries)
     {
         var type = creation.Type;
@@ -385,11 +403,23 @@ internal sealed class PollyV8RetryOptions
                 {
                     options.Record(assignment);
                 }
+                else if (operation is IArgumentOperation { Parent: IInvocationOperation call } argument
+                    && argument.Value.WithoutConversions() is ILocalReferenceOperation passed
+                    && SymbolEqualityComparer.Default.Equals(passed.Local, declarator.Symbol)
+                    && MaySetOptions(call.TargetMethod))
+                {
+                    // configuration.Bind(options), configure(options), an app helper: anything may be set there.
+                    options.Incomplete = true;
+                }
             }
         }
 
         return options;
     }
+
+    private static bool MaySetOptions(IMethodSymbol method)
+        => method.Name is "Bind" or "Invoke" || method.Name.StartsWith("Configure", System.StringComparison.Ordinal)
+            || (method.DeclaringSyntaxReferences.Length > 0 && method.Name != "AddRetry");
 
     private void Record(ISimpleAssignmentOperation assignment)
     {
@@ -430,6 +460,98 @@ internal sealed class PollyV8RetryOptions
 /// <summary>Helpers shared by the retry-policy rules.</summary>
 internal static class RetryPolicies
 {
+    /// <summary>
+    /// The predicate as written by the user: a lambda (inline, or stored in a local or readonly field), or the body of a method
+    /// of the application passed as a method group (<c>OrResult(IsRetryable)</c>, <c>ShouldHandle = ShouldRetry</c>).
+    /// Null when it cannot be found.
+    /// </summary>
+    public static IOperation? ResolvePredicate(IOperation predicate, Compilation compilation, System.Threading.CancellationToken cancellationToken)
+    {
+        for (var depth = 0; depth < 4; depth++)
+        {
+            if (DelaySchedule.UnwrapLambda(predicate) is { } lambda)
+            {
+                return lambda;
+            }
+
+            if (StoredValue.MethodGroup(predicate) is { } method)
+            {
+                return StoredValue.MethodBlock(method, compilation, cancellationToken);
+            }
+
+            if (StoredValue.Resolve(PollyV7Retry.Strip(predicate), compilation, cancellationToken) is not { } stored)
+            {
+                return null;
+            }
+
+            predicate = stored;
+        }
+
+        return null;
+    }
+
+    /// <summary>Where a predicate is reported and fixed: the lambda, or the expression a predicate method returns.</summary>
+    public static IOperation? PredicateSite(IOperation resolved)
+        => resolved switch
+        {
+            IAnonymousFunctionOperation lambda => lambda,
+            IBlockOperation block => DelaySchedule.SingleReturnedValue(block),
+            _ => null,
+        };
+
+    /// <summary>
+    /// A single immediate retry of a 401 (or 407) response with an <c>onRetry</c> callback: the refresh-the-token-and-resend
+    /// shape (<c>HandleResult(r =&gt; r.StatusCode == Unauthorized).RetryAsync(1, onRetryAsync: refresh)</c>). The retried request
+    /// carries new credentials, so it is not the same request, and the failure is not overload: no SE2001, no SE2002.
+    /// </summary>
+    public static bool IsCredentialRefresh(PollyV7Retry retry, Compilation compilation, System.Threading.CancellationToken cancellationToken)
+    {
+        if (retry.Waits || retry.IsForever || retry.ResultPredicates.Count == 0 || retry.Exceptions.Count > 0 || retry.HandlesTransientHttpError)
+        {
+            return false;
+        }
+
+        var count = retry.RetryCount is null ? 1 : retry.RetryCount.Value.ConstantValue is { HasValue: true, Value: int value } ? value : 0;
+        var hasCallback = false;
+        foreach (var argument in retry.Invocation.Arguments)
+        {
+            if (argument.Parameter?.Name is "onRetry" or "onRetryAsync" && !argument.IsImplicit)
+            {
+                hasCallback = true;
+            }
+        }
+
+        if (count != 1 || !hasCallback)
+        {
+            return false;
+        }
+
+        foreach (var predicate in retry.ResultPredicates)
+        {
+            if (ResolvePredicate(predicate, compilation, cancellationToken) is not { } resolved)
+            {
+                return false;
+            }
+
+            for (var status = 200; status <= 599; status++)
+            {
+                var actual = RetryCondition.Evaluate(resolved, status);
+                var fits = status switch
+                {
+                    401 => actual == true,
+                    407 => actual is not null,
+                    _ => actual == false,
+                };
+                if (!fits)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>The value of <c>DelayBackoffType</c> assigned: 0 Constant, 1 Linear, 2 Exponential; null when not a constant.</summary>
     public static int? BackoffTypeValue(IOperation value)
         => PollyV7Retry.Strip(value).ConstantValue is { HasValue: true, Value: int kind } ? kind : null;
@@ -463,89 +585,6 @@ internal static class RetryPolicies
                         : null;
                     return invoked == name;
                 }
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>
-    /// The delegates a policy executes: <c>policy.Execute*(d)</c> chained directly on it, or on the local it is stored in.
-    /// </summary>
-    public static List<IOperation> ExecutedDelegates(IOperation policy)
-    {
-        var result = new List<IOperation>();
-        var current = policy;
-        while (current.Parent is IConversionOperation)
-        {
-            current = current.Parent;
-        }
-
-        if (current.Parent is IInvocationOperation execute && ReferenceEquals(execute.Instance, current))
-        {
-            AddExecuted(execute, result);
-        }
-        else if (current.Parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator })
-        {
-            foreach (var operation in policy.Root().Descendants())
-            {
-                if (operation is IInvocationOperation { Instance: ILocalReferenceOperation local } call
-                    && SymbolEqualityComparer.Default.Equals(local.Local, declarator.Symbol))
-                {
-                    AddExecuted(call, result);
-                }
-            }
-        }
-
-        return result;
-    }
-
-    private static void AddExecuted(IInvocationOperation execute, List<IOperation> result)
-    {
-        if (!execute.TargetMethod.Name.StartsWith("Execute", System.StringComparison.Ordinal))
-        {
-            return;
-        }
-
-        foreach (var argument in execute.Arguments)
-        {
-            if (argument.Parameter?.Type.TypeKind == TypeKind.Delegate)
-            {
-                result.Add(argument.Value);
-            }
-        }
-    }
-
-    /// <summary>The delegate (or any operation) calls <c>HttpClient</c>/<c>HttpMessageInvoker</c> or the JSON extensions on it.</summary>
-    public static bool CallsHttpClient(IOperation operation)
-    {
-        foreach (var descendant in operation.DescendantsAndSelf())
-        {
-            var method = descendant switch
-            {
-                IInvocationOperation invocation => invocation.TargetMethod,
-                IMethodReferenceOperation reference => reference.Method,
-                _ => null,
-            };
-            if (method?.ContainingType is { Name: "HttpClient" or "HttpMessageInvoker" or "HttpClientJsonExtensions" } type
-                && type.ContainingNamespace?.ToDisplayString() is "System.Net.Http" or "System.Net.Http.Json")
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>The delegate calls <c>HttpResponseMessage.EnsureSuccessStatusCode()</c>, which throws <c>HttpRequestException</c> for every 4xx.</summary>
-    public static bool CallsEnsureSuccessStatusCode(IOperation operation)
-    {
-        foreach (var descendant in operation.DescendantsAndSelf())
-        {
-            if (descendant is IInvocationOperation { TargetMethod.Name: "EnsureSuccessStatusCode" } invocation
-                && RetryCondition.IsHttpResponseMessage(invocation.TargetMethod.ContainingType))
-            {
-                return true;
             }
         }
 

@@ -95,7 +95,7 @@ public sealed class RetryBackoffCodeFix : CodeFixProvider
             foreach (var argument in arguments)
             {
                 if (model.GetOperation(argument) is Microsoft.CodeAnalysis.Operations.IArgumentOperation { Parameter.Name: "sleepDurationProvider" }
-                    && ExponentialLambda(argument.Expression) is { } lambda)
+                    && ExponentialLambda(model, argument.Expression) is { } lambda)
                 {
                     return invocation.ReplaceNode(argument.Expression, lambda.WithTriviaFrom(argument.Expression));
                 }
@@ -151,14 +151,14 @@ public sealed class RetryBackoffCodeFix : CodeFixProvider
         return RetryFixSyntax.Rebuild(model, invocation, "WaitAnd" + name, newArguments, callbacks, RetryFixSyntax.InsertDelayVariants);
     }
 
-    private static ExpressionSyntax? ExponentialLambda(ExpressionSyntax expression)
+    private static ExpressionSyntax? ExponentialLambda(SemanticModel model, ExpressionSyntax expression)
     {
         switch (expression)
         {
             case SimpleLambdaExpressionSyntax simple:
             {
                 var parameter = simple.Parameter.Identifier.ValueText == "_" ? simple.Parameter.WithIdentifier(SyntaxFactory.Identifier("attempt")) : simple.Parameter;
-                return SyntaxFactory.SimpleLambdaExpression(parameter, RetryFixSyntax.ExponentialDelay(parameter.Identifier.ValueText));
+                return SyntaxFactory.SimpleLambdaExpression(parameter, ExponentialBody(model, simple.Body, parameter.Identifier.ValueText));
             }
 
             case ParenthesizedLambdaExpressionSyntax parenthesized when parenthesized.ParameterList.Parameters.Count > 0:
@@ -166,13 +166,77 @@ public sealed class RetryBackoffCodeFix : CodeFixProvider
                 var first = parenthesized.ParameterList.Parameters[0];
                 var renamed = first.Identifier.ValueText == "_" ? first.WithIdentifier(SyntaxFactory.Identifier("attempt")) : first;
                 var list = parenthesized.ParameterList.ReplaceNode(first, renamed);
-                return SyntaxFactory.ParenthesizedLambdaExpression(list, RetryFixSyntax.ExponentialDelay(renamed.Identifier.ValueText));
+                return SyntaxFactory.ParenthesizedLambdaExpression(list, ExponentialBody(model, parenthesized.Body, renamed.Identifier.ValueText));
             }
 
             default:
                 return null;
         }
     }
+
+    /// <summary>
+    /// A configured wait stays the base of the backoff: <c>TimeSpan.FromSeconds(_settings.RetryDelay)</c> →
+    /// <c>TimeSpan.FromSeconds(_settings.RetryDelay * Math.Pow(2, attempt))</c>, a <c>TimeSpan</c> value <c>delay</c> →
+    /// <c>TimeSpan.FromMilliseconds(delay.TotalMilliseconds * Math.Pow(2, attempt))</c>; constants and anything else: 2^attempt seconds.
+    /// </summary>
+    private static ExpressionSyntax ExponentialBody(SemanticModel model, CSharpSyntaxNode body, string attempt)
+    {
+        var pow = $"Math.Pow(2, {attempt})";
+        if (body is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "FromMilliseconds" or "FromSeconds" or "FromMinutes" or "FromHours" } factory, ArgumentList.Arguments: { Count: 1 } arguments }
+            && model.GetSymbolInfo(body).Symbol is IMethodSymbol { ContainingType.Name: "TimeSpan", IsStatic: true }
+            && arguments[0].Expression is var value
+            && !model.GetConstantValue(value).HasValue
+            && IsPlainValue(model, value)
+            && !Mentions(value, attempt)
+            && model.GetTypeInfo(value).Type?.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_Int16
+                or SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Byte or SpecialType.System_UInt32)
+        {
+            return SyntaxFactory.ParseExpression($"TimeSpan.{factory.Name.Identifier.ValueText}({Operand(value)} * {pow})");
+        }
+
+        if (body is ExpressionSyntax timeSpan
+            && model.GetTypeInfo(timeSpan).Type is { Name: "TimeSpan", ContainingNamespace.Name: "System" }
+            && !model.GetConstantValue(timeSpan).HasValue
+            && timeSpan is IdentifierNameSyntax or MemberAccessExpressionSyntax
+            && IsPlainValue(model, timeSpan))
+        {
+            return SyntaxFactory.ParseExpression($"TimeSpan.FromMilliseconds({timeSpan.WithoutTrivia()}.TotalMilliseconds * {pow})");
+        }
+
+        return RetryFixSyntax.ExponentialDelay(attempt);
+    }
+
+    /// <summary>A value read from configuration or state: names, member accesses, <c>?.</c>/<c>??</c>, casts and arithmetic over them (no calls).</summary>
+    private static bool IsPlainValue(SemanticModel model, ExpressionSyntax expression)
+    {
+        foreach (var node in expression.DescendantNodesAndSelf())
+        {
+            if (node is InvocationExpressionSyntax or ObjectCreationExpressionSyntax or LambdaExpressionSyntax or AssignmentExpressionSyntax or AwaitExpressionSyntax)
+            {
+                return false;
+            }
+        }
+
+        return model.GetTypeInfo(expression).Type is not null;
+    }
+
+    private static bool Mentions(ExpressionSyntax expression, string name)
+    {
+        foreach (var node in expression.DescendantNodesAndSelf())
+        {
+            if (node is IdentifierNameSyntax identifier && identifier.Identifier.ValueText == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string Operand(ExpressionSyntax expression)
+        => expression.WithoutTrivia() is var bare && bare is IdentifierNameSyntax or MemberAccessExpressionSyntax or ParenthesizedExpressionSyntax or ElementAccessExpressionSyntax
+            ? bare.ToString()
+            : "(" + bare + ")";
 
     private static CompilationUnitSyntax? V8(SemanticModel model, CompilationUnitSyntax root, SyntaxNode node)
     {

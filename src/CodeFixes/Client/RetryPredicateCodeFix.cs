@@ -91,13 +91,25 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
             return;
         }
 
-        if (node.FirstAncestorOrSelf<LambdaExpressionSyntax>() is not { ExpressionBody: { } body } lambda)
+        ExpressionSyntax body;
+        LambdaExpressionSyntax? lambda = null;
+        if (node is ExpressionSyntax { Parent: ArrowExpressionClauseSyntax { Parent: MethodDeclarationSyntax } or ReturnStatementSyntax } returned)
+        {
+            // A predicate method of the application (`OrResult(IsRetryable)`): its returned condition is narrowed where it is written.
+            body = returned;
+        }
+        else if (node.FirstAncestorOrSelf<LambdaExpressionSyntax>() is { ExpressionBody: { } lambdaBody } found)
+        {
+            body = lambdaBody;
+            lambda = found;
+        }
+        else
         {
             return;
         }
 
         // HandleTransientHttpError() when Polly.Extensions.Http is referenced and the predicate starts the chain.
-        if (kind == RetryPredicateAnalyzer.KindPredicate
+        if (lambda is not null && kind == RetryPredicateAnalyzer.KindPredicate
             && model.Compilation.GetTypeByMetadataName("Polly.Extensions.Http.HttpPolicyExtensions") is not null
             && TransientHttpErrorTarget(model, lambda) is { } target)
         {
