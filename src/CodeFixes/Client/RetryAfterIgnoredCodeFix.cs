@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
@@ -13,7 +12,7 @@ using ServerErrors.Analyzers.Client;
 namespace ServerErrors.Analyzers.CodeFixes.Client;
 
 /// <summary>SE2003: wait for Retry-After when present — v8 <c>DelayGenerator</c>, v7 outcome-aware sleep-duration provider.</summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RetryAfterIgnoredCodeFix)), Shared]
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RetryAfterIgnoredCodeFix))]
 public sealed class RetryAfterIgnoredCodeFix : CodeFixProvider
 {
     internal const string V8Key = "SE2003.DelayGenerator";

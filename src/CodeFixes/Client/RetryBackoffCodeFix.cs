@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -16,7 +15,7 @@ using ServerErrors.Analyzers.Flow;
 namespace ServerErrors.Analyzers.CodeFixes.Client;
 
 /// <summary>SE2002: exponential backoff — v7 <c>WaitAndRetry(Async)(n, attempt =&gt; 2^attempt s)</c>, v8 <c>BackoffType = Exponential, UseJitter = true</c>.</summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RetryBackoffCodeFix)), Shared]
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RetryBackoffCodeFix))]
 public sealed class RetryBackoffCodeFix : CodeFixProvider
 {
     internal const string V7Key = "SE2002.ExponentialSleepProvider";

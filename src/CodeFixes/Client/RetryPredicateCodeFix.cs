@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
@@ -15,7 +14,7 @@ using ServerErrors.Analyzers.Flow;
 namespace ServerErrors.Analyzers.CodeFixes.Client;
 
 /// <summary>SE2001: narrow the retry condition to transient failures (5xx, 408, 429, network errors).</summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RetryPredicateCodeFix)), Shared]
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RetryPredicateCodeFix))]
 public sealed class RetryPredicateCodeFix : CodeFixProvider
 {
     internal const string TransientHttpErrorKey = "SE2001.HandleTransientHttpError";

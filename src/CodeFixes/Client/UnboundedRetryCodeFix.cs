@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -13,7 +12,7 @@ using ServerErrors.Analyzers.Client;
 namespace ServerErrors.Analyzers.CodeFixes.Client;
 
 /// <summary>SE2004: replace <c>RetryForever*</c>/<c>WaitAndRetryForever*</c> and <c>MaxRetryAttempts = int.MaxValue</c> with a bounded count.</summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnboundedRetryCodeFix)), Shared]
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnboundedRetryCodeFix))]
 public sealed class UnboundedRetryCodeFix : CodeFixProvider
 {
     internal const string BoundKey = "SE2004.BoundRetries";

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -14,7 +13,7 @@ using ServerErrors.Analyzers.Server;
 namespace ServerErrors.Analyzers.CodeFixes.Server;
 
 /// <summary>SE1002: wrap <c>UseDeveloperExceptionPage()</c> in an IsDevelopment() check; make EnableDetailedErrors follow it.</summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DetailedErrorsOutsideDevelopmentCodeFix)), Shared]
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DetailedErrorsOutsideDevelopmentCodeFix))]
 public sealed class DetailedErrorsOutsideDevelopmentCodeFix : CodeFixProvider
 {
     internal const string WrapKey = "SE1002.WrapInIsDevelopment";

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -20,7 +19,7 @@ namespace ServerErrors.Analyzers.CodeFixes.Server;
 /// SE1001: replace the leaked exception data with a generic message, keeping the response shape (and adding a
 /// request id to an object payload when an HttpContext is reachable); optionally also log the exception.
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ExceptionDetailsInResponseCodeFix)), Shared]
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ExceptionDetailsInResponseCodeFix))]
 public sealed class ExceptionDetailsInResponseCodeFix : CodeFixProvider
 {
     internal const string GenericMessageKey = "SE1001.GenericMessage";

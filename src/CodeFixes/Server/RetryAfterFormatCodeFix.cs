@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -19,7 +18,7 @@ namespace ServerErrors.Analyzers.CodeFixes.Server;
 /// SE1005: a <c>TimeSpan</c> becomes whole seconds, a date becomes <c>ToString("R")</c>, a constant with a unit
 /// becomes its seconds.
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RetryAfterFormatCodeFix)), Shared]
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RetryAfterFormatCodeFix))]
 public sealed class RetryAfterFormatCodeFix : CodeFixProvider
 {
     internal const string TimeSpanKey = "SE1005.TimeSpanToSeconds";

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -21,7 +20,7 @@ namespace ServerErrors.Analyzers.CodeFixes.Server;
 /// minimal-API lambda and turning expression bodies into blocks where needed), or give the rate limiter an
 /// <c>OnRejected</c> that copies the lease's retry-after metadata.
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RetryAfterMissingCodeFix)), Shared]
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RetryAfterMissingCodeFix))]
 public sealed class RetryAfterMissingCodeFix : CodeFixProvider
 {
     internal const string AddHeaderKey = "SE1003.AddRetryAfterHeader";
