@@ -15,9 +15,11 @@ namespace ServerErrors.Analyzers.CodeFixes.Client;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RetryAfterIgnoredCodeFix))]
 public sealed class RetryAfterIgnoredCodeFix : CodeFixProvider
 {
-    internal const string V8Key = "SE2003.DelayGenerator";
-    internal const string V7Key = "SE2003.OutcomeSleepProvider";
-    internal const string LoopKey = "SE2003.LoopWaitForRetryAfter";
+    /// <summary>
+    /// One key for every shape (v7, v8, HttpRetryStrategyOptions, loops): they are one choice, so FixAll — and one
+    /// <c>dotnet format analyzers</c> pass, which uses the first diagnostic's key — fixes them all.
+    /// </summary>
+    internal const string WaitForRetryAfterKey = "SE2003.WaitForRetryAfter";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.SE2003_RetryIgnoresRetryAfter.Id);
 
@@ -39,7 +41,7 @@ public sealed class RetryAfterIgnoredCodeFix : CodeFixProvider
             if (await RetryLoopFix.CreateAsync(context.Document, diagnostic, context.CancellationToken).ConfigureAwait(false) is { } loop && WaitPoints(loop) is { Count: > 0 } points)
             {
                 context.RegisterCodeFix(
-                    CodeAction.Create("Wait for Retry-After when the server sends it", c => WaitForRetryAfterAsync(loop, points, c), LoopKey),
+                    CodeAction.Create("Wait for Retry-After when the server sends it", c => WaitForRetryAfterAsync(loop, points, c), WaitForRetryAfterKey),
                     diagnostic);
             }
 
@@ -48,6 +50,16 @@ public sealed class RetryAfterIgnoredCodeFix : CodeFixProvider
         var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
         if (node.ContainsDiagnostics)
         {
+            return;
+        }
+
+        if (kind == RetryAfterIgnoredAnalyzer.KindHttpOptions && node.FirstAncestorOrSelf<AssignmentExpressionSyntax>() is { } disabled)
+        {
+            // ShouldRetryAfterHeader = false → true: the explicit value stays visible to the reader.
+            var enabled = disabled.WithRight(SyntaxFactory.LiteralExpression(SyntaxKind.TrueLiteralExpression).WithTriviaFrom(disabled.Right));
+            context.RegisterCodeFix(
+                CodeAction.Create("Wait for Retry-After when the server sends it", _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(disabled, enabled))), WaitForRetryAfterKey),
+                diagnostic);
             return;
         }
 
@@ -93,7 +105,7 @@ public sealed class RetryAfterIgnoredCodeFix : CodeFixProvider
             }
 
             context.RegisterCodeFix(
-                CodeAction.Create("Wait for Retry-After when the server sends it", _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(creation, newCreation))), V8Key),
+                CodeAction.Create("Wait for Retry-After when the server sends it", _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(creation, newCreation))), WaitForRetryAfterKey),
                 diagnostic);
             return;
         }
@@ -103,7 +115,7 @@ public sealed class RetryAfterIgnoredCodeFix : CodeFixProvider
             && V7(model, invocation, access.Name.Identifier.ValueText) is { } replacement)
         {
             context.RegisterCodeFix(
-                CodeAction.Create("Wait for Retry-After when the server sends it", _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(invocation, replacement))), V7Key),
+                CodeAction.Create("Wait for Retry-After when the server sends it", _ => Task.FromResult(context.Document.WithSyntaxRoot(ReplaceWithTasksImport(root, invocation, replacement, model))), WaitForRetryAfterKey),
                 diagnostic);
         }
     }
@@ -161,10 +173,35 @@ public sealed class RetryAfterIgnoredCodeFix : CodeFixProvider
 
         if (!hasOnRetry)
         {
-            arguments.Add(SyntaxFactory.Argument(SyntaxFactory.ParseExpression(isAsync ? "(_, _, _, _) => Task.CompletedTask" : "(_, _, _, _) => { }")));
+            // Named parameters, not `(_, _, _, _)`: lambda discards need C# 9 and netstandard2.0 projects use 7.3.
+            // Task is written in full so the call binds before the using is added (WithTasksImport).
+            var position = invocation.SpanStart;
+            var parameters = $"({RetryFixSyntax.FreeName(model, position, "result")}, {RetryFixSyntax.FreeName(model, position, "delay")}, {RetryFixSyntax.FreeName(model, position, "retryCount")}, {RetryFixSyntax.FreeName(model, position, "retryContext")})";
+            arguments.Add(SyntaxFactory.Argument(SyntaxFactory.ParseExpression(isAsync ? parameters + " => global::System.Threading.Tasks.Task.CompletedTask" : parameters + " => { }")));
         }
 
         return RetryFixSyntax.Rebuild(model, invocation, name, arguments, callbacks);
+    }
+
+    /// <summary>
+    /// Replaces <paramref name="invocation"/>, shortening the <c>global::System.Threading.Tasks.Task</c> of the added callback
+    /// back to <c>Task</c> and adding the using when the file lacks it.
+    /// </summary>
+    private static SyntaxNode ReplaceWithTasksImport(SyntaxNode root, InvocationExpressionSyntax invocation, InvocationExpressionSyntax replacement, SemanticModel model)
+    {
+        var qualified = new List<MemberAccessExpressionSyntax>();
+        foreach (var node in replacement.DescendantNodes())
+        {
+            if (node is MemberAccessExpressionSyntax { Expression: MemberAccessExpressionSyntax } access && access.ToString() == "global::System.Threading.Tasks.Task")
+            {
+                qualified.Add(access);
+            }
+        }
+
+        var newRoot = root.ReplaceNode(invocation, replacement.ReplaceNodes(qualified, (original, _) => SyntaxFactory.IdentifierName("Task").WithTriviaFrom(original)));
+        return qualified.Count > 0 && newRoot is CompilationUnitSyntax unit
+            ? Shared.Imports.AddIfMissing(unit, model, invocation.SpanStart, "System.Threading.Tasks", "Task")
+            : newRoot;
     }
 
     private static bool ContainsIdentifier(SyntaxNode node, string name)

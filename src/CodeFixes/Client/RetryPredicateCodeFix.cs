@@ -13,21 +13,29 @@ using ServerErrors.Analyzers.Flow;
 
 namespace ServerErrors.Analyzers.CodeFixes.Client;
 
-/// <summary>SE2001: narrow the retry condition to transient failures (5xx, 408, 429, network errors).</summary>
+/// <summary>
+/// SE2001: narrow the retry condition to transient failures (5xx, 408, network errors), as <c>HandleTransientHttpError()</c> does.
+/// 429 is left out on purpose: retrying it needs the Retry-After wait of SE2003, which a condition cannot express, so a fix that
+/// named it would raise SE2003 on its own output.
+/// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RetryPredicateCodeFix))]
 public sealed class RetryPredicateCodeFix : CodeFixProvider
 {
-    internal const string TransientHttpErrorKey = "SE2001.HandleTransientHttpError";
+    /// <summary>
+    /// The first action of every shape (HandleTransientHttpError() where Polly.Extensions.Http is referenced, else the inline
+    /// condition; the HttpRequestException filter; the loop exit): one choice, "retry transient failures only", so FixAll —
+    /// and one <c>dotnet format analyzers</c> pass, which uses the first diagnostic's key — fixes every shape.
+    /// </summary>
+    internal const string TransientOnlyKey = "SE2001.RetryTransientOnly";
+
+    /// <summary>The second choice, offered only beside HandleTransientHttpError(): keep the predicate, narrowed inline.</summary>
     internal const string InlineKey = "SE2001.TransientStatusesOnly";
-    internal const string FilterKey = "SE2001.FilterHttpRequestException";
-    internal const string LoopExitKey = "SE2001.LoopExitOnClientError";
-    internal const string LoopFilterKey = "SE2001.LoopFilterHttpRequestException";
 
     /// <summary>"Is a non-transient 4xx": a C# 9 pattern where the language allows it, comparisons before that.</summary>
     private static string ClientErrorCondition(string status, SyntaxTree tree)
         => ((CSharpParseOptions)tree.Options).LanguageVersion >= LanguageVersion.CSharp9
-            ? $"{status} is >= 400 and < 500 and not 408 and not 429"
-            : $"{status} >= 400 && {status} < 500 && {status} != 408 && {status} != 429";
+            ? $"{status} is >= 400 and < 500 and not 408"
+            : $"{status} >= 400 && {status} < 500 && {status} != 408";
 
     /// <summary><c>HttpRequestException.StatusCode</c> exists from .NET 5: the filter fixes need it.</summary>
     private static bool HasStatusCode(Compilation compilation)
@@ -61,13 +69,13 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
                 if (kind == RetryPredicateAnalyzer.KindLoopCatch && loop.Shape.AdmittingCatch?.Syntax is CatchClauseSyntax clause && HasStatusCode(model.Compilation))
                 {
                     context.RegisterCodeFix(
-                        CodeAction.Create("Do not retry HttpRequestException for 4xx client errors", c => FilterCatchAsync(loop, clause, c), LoopFilterKey),
+                        CodeAction.Create("Do not retry HttpRequestException for 4xx client errors", c => FilterCatchAsync(loop, clause, c), TransientOnlyKey),
                         diagnostic);
                 }
                 else if (kind == RetryPredicateAnalyzer.KindLoopStatus && ExitAnchor(loop) is { } anchor)
                 {
                     context.RegisterCodeFix(
-                        CodeAction.Create("Stop retrying on 4xx client errors", c => ExitOnClientErrorAsync(loop, anchor, c), LoopExitKey),
+                        CodeAction.Create("Stop retrying on 4xx client errors", c => ExitOnClientErrorAsync(loop, anchor, c), TransientOnlyKey),
                         diagnostic);
                 }
             }
@@ -80,10 +88,10 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
             if (node.FirstAncestorOrSelf<InvocationExpressionSyntax>() is { } handle && HasStatusCode(model.Compilation))
             {
                 var filter = SyntaxFactory.ParseExpression(
-                    "e => e.StatusCode is null || (int)e.StatusCode >= 500 || e.StatusCode == HttpStatusCode.RequestTimeout || (int)e.StatusCode == 429");
+                    "e => e.StatusCode is null || (int)e.StatusCode >= 500 || e.StatusCode == HttpStatusCode.RequestTimeout");
                 var newHandle = handle.WithArgumentList(SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(filter))));
                 context.RegisterCodeFix(
-                    CodeAction.Create("Retry HttpRequestException only for transient statuses", _ => Task.FromResult(Finish(context.Document, model, unit.ReplaceNode(handle, newHandle), handle.SpanStart)), FilterKey),
+                    CodeAction.Create("Retry HttpRequestException only for transient statuses", _ => Task.FromResult(Finish(context.Document, model, unit.ReplaceNode(handle, newHandle), handle.SpanStart)), TransientOnlyKey),
                     diagnostic);
             }
 
@@ -96,6 +104,7 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
         }
 
         // HandleTransientHttpError() when Polly.Extensions.Http is referenced and the predicate starts the chain.
+        var offeredTransientHttpError = false;
         if (kind == RetryPredicateAnalyzer.KindPredicate
             && model.Compilation.GetTypeByMetadataName("Polly.Extensions.Http.HttpPolicyExtensions") is not null
             && TransientHttpErrorTarget(model, lambda) is { } target)
@@ -107,8 +116,9 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
                     var newRoot = unit.ReplaceNode(target, replacement);
                     newRoot = Imports.AddIfMissing(newRoot, model, target.SpanStart, "Polly.Extensions.Http", "HttpPolicyExtensions");
                     return Task.FromResult(context.Document.WithSyntaxRoot(newRoot));
-                }, TransientHttpErrorKey),
+                }, TransientOnlyKey),
                 diagnostic);
+            offeredTransientHttpError = true;
         }
 
         // The boolean condition: the body, or the argument of ValueTask.FromResult(…)/new ValueTask<bool>(…).
@@ -125,7 +135,7 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
         if (Narrow(model, condition) is { } narrowed)
         {
             context.RegisterCodeFix(
-                CodeAction.Create("Retry only transient statuses (5xx, 408, 429)", _ => Task.FromResult(Finish(context.Document, model, unit.ReplaceNode(condition, narrowed.WithTriviaFrom(condition)), condition.SpanStart)), InlineKey),
+                CodeAction.Create("Retry only transient statuses (5xx, 408)", _ => Task.FromResult(Finish(context.Document, model, unit.ReplaceNode(condition, narrowed.WithTriviaFrom(condition)), condition.SpanStart)), offeredTransientHttpError ? InlineKey : TransientOnlyKey),
                 diagnostic);
         }
     }
@@ -267,6 +277,11 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
             return $"return {response};";
         }
 
+        if (GiveUpReturn(loop) is { } giveUp)
+        {
+            return giveUp;
+        }
+
         if (!loop.InsideTryWithCatches(anchor))
         {
             return $"{response}.EnsureSuccessStatusCode();";
@@ -275,7 +290,48 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
         return loop.Shape.LoopsForever ? null : "break;";
     }
 
-    // if ((int)r.StatusCode is >= 400 and < 500 and not 408 and not 429) { return r; }   (or r.EnsureSuccessStatusCode())
+    /// <summary>
+    /// The method's own give-up path when the loop is followed by one: <c>return null;</c>, <c>return false;</c>,
+    /// <c>return default;</c> or the return of a variable declared before the loop. A client error gives up the same way
+    /// instead of throwing where the method never threw.
+    /// </summary>
+    private static string? GiveUpReturn(RetryLoopFix loop)
+    {
+        if (loop.Loop.Parent is not BlockSyntax block)
+        {
+            return null;
+        }
+
+        var index = block.Statements.IndexOf(loop.Loop);
+        if (index < 0 || index + 1 >= block.Statements.Count || block.Statements[index + 1] is not ReturnStatementSyntax giveUp)
+        {
+            return null;
+        }
+
+        switch (giveUp.Expression)
+        {
+            case null:
+            case LiteralExpressionSyntax:
+            case DefaultExpressionSyntax:
+                return giveUp.WithoutTrivia().ToString();
+            case IdentifierNameSyntax identifier:
+                foreach (var token in loop.Loop.DescendantTokens())
+                {
+                    // A name declared inside the loop is out of scope after it anyway; keep it simple and safe.
+                    if (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText == identifier.Identifier.ValueText
+                        && token.Parent is VariableDeclaratorSyntax or SingleVariableDesignationSyntax or ForEachStatementSyntax)
+                    {
+                        return null;
+                    }
+                }
+
+                return giveUp.WithoutTrivia().ToString();
+            default:
+                return null;
+        }
+    }
+
+    // if ((int)r.StatusCode is >= 400 and < 500 and not 408) { return r; }   (or r.EnsureSuccessStatusCode())
     private static async Task<Document> ExitOnClientErrorAsync(RetryLoopFix loop, StatementSyntax anchor, System.Threading.CancellationToken cancellationToken)
     {
         var response = loop.Shape.Response!.Name;
@@ -304,7 +360,7 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
         if (RetryCondition.IsHttpRequestException(type) && declaration is not null)
         {
             var name = declaration.Identifier.IsKind(SyntaxKind.None) ? loop.FreeName("e") : declaration.Identifier.ValueText;
-            var transient = $"{name}.StatusCode is null || (int){name}.StatusCode >= 500 || {name}.StatusCode == HttpStatusCode.RequestTimeout || (int){name}.StatusCode == 429";
+            var transient = $"{name}.StatusCode is null || (int){name}.StatusCode >= 500 || {name}.StatusCode == HttpStatusCode.RequestTimeout";
             var condition = clause.Filter is { } existing
                 ? $"{Parenthesize(existing.FilterExpression)} && ({transient})"
                 : transient;

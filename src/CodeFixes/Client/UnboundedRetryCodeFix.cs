@@ -15,8 +15,11 @@ namespace ServerErrors.Analyzers.CodeFixes.Client;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnboundedRetryCodeFix))]
 public sealed class UnboundedRetryCodeFix : CodeFixProvider
 {
+    /// <summary>
+    /// One equivalence key for every shape of the rule: they are one choice, so FixAll — and one <c>dotnet format
+    /// analyzers</c> pass, which uses the first diagnostic's key — fixes them all.
+    /// </summary>
     internal const string BoundKey = "SE2004.BoundRetries";
-    internal const string BoundLoopKey = "SE2004.BoundRetryLoop";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.SE2004_UnboundedRetry.Id);
 
@@ -42,7 +45,7 @@ public sealed class UnboundedRetryCodeFix : CodeFixProvider
         {
             if (await RetryLoopFix.CreateAsync(context.Document, diagnostic, context.CancellationToken).ConfigureAwait(false) is { } loop && CanBound(loop))
             {
-                context.RegisterCodeFix(CodeAction.Create(title, c => BoundLoopAsync(loop, count, c), BoundLoopKey), diagnostic);
+                context.RegisterCodeFix(CodeAction.Create(title, c => BoundLoopAsync(loop, count, c), BoundKey), diagnostic);
             }
 
             return;

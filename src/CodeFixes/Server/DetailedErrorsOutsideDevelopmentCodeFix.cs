@@ -16,8 +16,11 @@ namespace ServerErrors.Analyzers.CodeFixes.Server;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DetailedErrorsOutsideDevelopmentCodeFix))]
 public sealed class DetailedErrorsOutsideDevelopmentCodeFix : CodeFixProvider
 {
-    internal const string WrapKey = "SE1002.WrapInIsDevelopment";
-    internal const string AssignKey = "SE1002.AssignIsDevelopment";
+    /// <summary>
+    /// One equivalence key for every shape of the rule: they are one choice, so FixAll — and one <c>dotnet format
+    /// analyzers</c> pass, which uses the first diagnostic's key — fixes them all.
+    /// </summary>
+    internal const string OnlyInDevelopmentKey = "SE1002.OnlyInDevelopment";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.SE1002_DetailedErrorsOutsideDevelopment.Id);
@@ -40,7 +43,7 @@ public sealed class DetailedErrorsOutsideDevelopmentCodeFix : CodeFixProvider
             && node.FirstAncestorOrSelf<AssignmentExpressionSyntax>() is { } assignment)
         {
             context.RegisterCodeFix(
-                CodeAction.Create("Enable detailed errors only in Development", c => AssignIsDevelopmentAsync(context.Document, assignment, c), AssignKey),
+                CodeAction.Create("Enable detailed errors only in Development", c => AssignIsDevelopmentAsync(context.Document, assignment, c), OnlyInDevelopmentKey),
                 diagnostic);
         }
         else if (kind == DetailedErrorsOutsideDevelopmentAnalyzer.KindDeveloperExceptionPage
@@ -48,7 +51,7 @@ public sealed class DetailedErrorsOutsideDevelopmentCodeFix : CodeFixProvider
             && WrapTarget.Find(invocation) is { } target)
         {
             context.RegisterCodeFix(
-                CodeAction.Create("Use the developer exception page only in Development", c => WrapAsync(context.Document, invocation, target, c), WrapKey),
+                CodeAction.Create("Use the developer exception page only in Development", c => WrapAsync(context.Document, invocation, target, c), OnlyInDevelopmentKey),
                 diagnostic);
         }
     }

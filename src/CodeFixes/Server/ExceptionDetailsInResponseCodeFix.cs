@@ -51,16 +51,18 @@ public sealed class ExceptionDetailsInResponseCodeFix : CodeFixProvider
             return;
         }
 
-        context.RegisterCodeFix(
-            CodeAction.Create(GenericMessageTitle, c => ApplyAsync(document, diagnostic.Location.SourceSpan, withLog: false, c), GenericMessageKey),
-            diagnostic);
-
+        // Logging first where a logger is in scope: it is what a reviewer asks for, and what `dotnet format
+        // analyzers` applies (the first action). FixAll with that key logs where it can and fixes the rest without.
         if (PlanLog(model, leak, context.CancellationToken) is not null)
         {
             context.RegisterCodeFix(
                 CodeAction.Create(GenericMessageAndLogTitle, c => ApplyAsync(document, diagnostic.Location.SourceSpan, withLog: true, c), GenericMessageAndLogKey),
                 diagnostic);
         }
+
+        context.RegisterCodeFix(
+            CodeAction.Create(GenericMessageTitle, c => ApplyAsync(document, diagnostic.Location.SourceSpan, withLog: false, c), GenericMessageKey),
+            diagnostic);
     }
 
     private static ExpressionSyntax? FindLeak(SyntaxNode root, TextSpan span)
@@ -83,8 +85,16 @@ public sealed class ExceptionDetailsInResponseCodeFix : CodeFixProvider
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         return root is not null && FindLeak(root, span) is { } leak
-            ? await ApplyAsync(document, leak, withLog, cancellationToken).ConfigureAwait(false) ?? document
+            ? await DropNewlyUnusedCatchVariablesAsync(root, await ApplyAsync(document, leak, withLog, cancellationToken).ConfigureAwait(false) ?? document, cancellationToken).ConfigureAwait(false)
             : document;
+    }
+
+    /// <summary>Keeps the fixed code free of CS0168 when the leak was the catch variable's only use.</summary>
+    private static async Task<Document> DropNewlyUnusedCatchVariablesAsync(SyntaxNode before, Document fixedDocument, CancellationToken cancellationToken)
+    {
+        var after = await fixedDocument.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var dropped = after is null ? null : CatchVariables.DropNewlyUnused(before, after);
+        return dropped is null || ReferenceEquals(dropped, after) ? fixedDocument : fixedDocument.WithSyntaxRoot(dropped);
     }
 
     /// <summary>Fixes one leak; with <paramref name="withLog"/> also logs the exception when a logger is in scope and it is not logged yet.</summary>
@@ -639,6 +649,7 @@ public sealed class ExceptionDetailsInResponseCodeFix : CodeFixProvider
                 }
             }
 
+            var before = root;
             document = document.WithSyntaxRoot(root.ReplaceNodes(marked.Keys, (original, rewritten) => rewritten.WithAdditionalAnnotations(marked[original])));
             foreach (var annotation in annotations)
             {
@@ -655,7 +666,7 @@ public sealed class ExceptionDetailsInResponseCodeFix : CodeFixProvider
                 }
             }
 
-            return document;
+            return await DropNewlyUnusedCatchVariablesAsync(before, document, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -23,8 +23,11 @@ namespace ServerErrors.Analyzers.CodeFixes.Server;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RetryAfterMissingCodeFix))]
 public sealed class RetryAfterMissingCodeFix : CodeFixProvider
 {
-    internal const string AddHeaderKey = "SE1003.AddRetryAfterHeader";
-    internal const string AddOnRejectedKey = "SE1003.AddOnRejected";
+    /// <summary>
+    /// One equivalence key for every shape (a header before the response, an OnRejected for a rate limiter; SE1003 and SE1004): they are one choice, so FixAll — and one <c>dotnet format
+    /// analyzers</c> pass, which uses the first diagnostic's key — fixes them all.
+    /// </summary>
+    internal const string SetRetryAfterKey = "SE1003.SetRetryAfter";
 
     private const string DefaultContextParameterName = "httpContext";
 
@@ -52,9 +55,8 @@ public sealed class RetryAfterMissingCodeFix : CodeFixProvider
                 continue;
             }
 
-            var (title, key) = plan.IsRateLimiter
-                ? ("Add an OnRejected that sets Retry-After", AddOnRejectedKey)
-                : ("Set the Retry-After header", AddHeaderKey);
+            var title = plan.IsRateLimiter ? "Add an OnRejected that sets Retry-After" : "Set the Retry-After header";
+            var key = SetRetryAfterKey;
             var document = context.Document;
             context.RegisterCodeFix(
                 CodeAction.Create(title, async c => await FixDocumentAsync(document, ImmutableArray.Create(diagnostic), key, c).ConfigureAwait(false) ?? document, key),
@@ -78,7 +80,7 @@ public sealed class RetryAfterMissingCodeFix : CodeFixProvider
         foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
         {
             var plan = Plan.Create(root, model, diagnostic, cancellationToken);
-            if (plan is null || (equivalenceKey is not null && equivalenceKey != (plan.IsRateLimiter ? AddOnRejectedKey : AddHeaderKey)))
+            if (plan is null || (equivalenceKey is not null && equivalenceKey != SetRetryAfterKey))
             {
                 continue;
             }

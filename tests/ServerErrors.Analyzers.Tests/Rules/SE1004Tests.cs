@@ -174,7 +174,7 @@ public class SE1004Tests
         app.UseRateLimiter();
         app.Run();
         """,
-        RetryAfterMissingCodeFix.AddOnRejectedKey);
+        RetryAfterMissingCodeFix.SetRetryAfterKey);
 
     [Fact]
     public Task RateLimiter_Rejection503_ExpressionLambda_AddsOnRejected() => new CodeFixTest<RetryAfterMissingAnalyzer, RetryAfterMissingCodeFix>

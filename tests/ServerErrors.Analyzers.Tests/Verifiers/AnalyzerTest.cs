@@ -87,7 +87,7 @@ public class AnalyzerTest<TAnalyzer>
             && unit.Members.OfType<GlobalStatementSyntax>().Any());
         var compilationOptions = new CSharpCompilationOptions(
             hasTopLevelStatements ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary,
-            nullableContextOptions: NullableContextOptions.Enable);
+            nullableContextOptions: LanguageVersion.MapSpecifiedToEffectiveVersion() >= LanguageVersion.CSharp8 ? NullableContextOptions.Enable : NullableContextOptions.Disable);
 
         var solution = workspace.CurrentSolution.AddProject(ProjectInfo.Create(
             projectId, VersionStamp.Default, "TestProject", "TestProject", LanguageNames.CSharp,
