@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 using ServerErrors.Analyzers.Client;
+using ServerErrors.Analyzers.CodeFixes.Shared;
 
 namespace ServerErrors.Analyzers.CodeFixes.Client;
 
@@ -41,7 +42,7 @@ public sealed class RetryAfterIgnoredCodeFix : CodeFixProvider
             if (await RetryLoopFix.CreateAsync(context.Document, diagnostic, context.CancellationToken).ConfigureAwait(false) is { } loop && WaitPoints(loop) is { Count: > 0 } points)
             {
                 context.RegisterCodeFix(
-                    CodeAction.Create("Wait for Retry-After when the server sends it", c => WaitForRetryAfterAsync(loop, points, c), WaitForRetryAfterKey),
+                    FixAction.Create("Wait for Retry-After when the server sends it", context.Document, c => WaitForRetryAfterAsync(loop, points, c), WaitForRetryAfterKey),
                     diagnostic);
             }
 
@@ -58,7 +59,7 @@ public sealed class RetryAfterIgnoredCodeFix : CodeFixProvider
             // ShouldRetryAfterHeader = false → true: the explicit value stays visible to the reader.
             var enabled = disabled.WithRight(SyntaxFactory.LiteralExpression(SyntaxKind.TrueLiteralExpression).WithTriviaFrom(disabled.Right));
             context.RegisterCodeFix(
-                CodeAction.Create("Wait for Retry-After when the server sends it", _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(disabled, enabled))), WaitForRetryAfterKey),
+                FixAction.Create("Wait for Retry-After when the server sends it", context.Document, _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(disabled, enabled))), WaitForRetryAfterKey),
                 diagnostic);
             return;
         }
@@ -105,7 +106,7 @@ public sealed class RetryAfterIgnoredCodeFix : CodeFixProvider
             }
 
             context.RegisterCodeFix(
-                CodeAction.Create("Wait for Retry-After when the server sends it", _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(creation, newCreation))), WaitForRetryAfterKey),
+                FixAction.Create("Wait for Retry-After when the server sends it", context.Document, _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(creation, newCreation))), WaitForRetryAfterKey),
                 diagnostic);
             return;
         }
@@ -115,7 +116,7 @@ public sealed class RetryAfterIgnoredCodeFix : CodeFixProvider
             && V7(model, invocation, access.Name.Identifier.ValueText) is { } replacement)
         {
             context.RegisterCodeFix(
-                CodeAction.Create("Wait for Retry-After when the server sends it", _ => Task.FromResult(context.Document.WithSyntaxRoot(ReplaceWithTasksImport(root, invocation, replacement, model))), WaitForRetryAfterKey),
+                FixAction.Create("Wait for Retry-After when the server sends it", context.Document, _ => Task.FromResult(context.Document.WithSyntaxRoot(ReplaceWithTasksImport(root, invocation, replacement, model))), WaitForRetryAfterKey),
                 diagnostic);
         }
     }

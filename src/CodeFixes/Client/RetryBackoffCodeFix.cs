@@ -46,7 +46,7 @@ public sealed class RetryBackoffCodeFix : CodeFixProvider
             case RetryBackoffAnalyzer.KindLoop:
                 if (await RetryLoopFix.CreateAsync(context.Document, diagnostic, context.CancellationToken).ConfigureAwait(false) is { } loop && CanBackOff(loop))
                 {
-                    context.RegisterCodeFix(CodeAction.Create("Wait with exponential backoff", c => BackOffAsync(loop, c), ExponentialBackoffKey), diagnostic);
+                    context.RegisterCodeFix(FixAction.Create("Wait with exponential backoff", context.Document, c => BackOffAsync(loop, c), ExponentialBackoffKey), diagnostic);
                 }
 
                 break;
@@ -56,7 +56,7 @@ public sealed class RetryBackoffCodeFix : CodeFixProvider
                     && V7(model, invocation, kind) is { } replacement)
                 {
                     context.RegisterCodeFix(
-                        CodeAction.Create("Wait with exponential backoff", _ => Task.FromResult(Finish(context.Document, model, unit.ReplaceNode(invocation, replacement), invocation.SpanStart, v8: false)), ExponentialBackoffKey),
+                        FixAction.Create("Wait with exponential backoff", context.Document, _ => Task.FromResult(Finish(context.Document, model, unit.ReplaceNode(invocation, replacement), invocation.SpanStart, v8: false)), ExponentialBackoffKey),
                         diagnostic);
                 }
 
@@ -66,7 +66,7 @@ public sealed class RetryBackoffCodeFix : CodeFixProvider
                 if (V8(model, unit, node) is { } newRoot)
                 {
                     context.RegisterCodeFix(
-                        CodeAction.Create("Use exponential backoff with jitter", _ => Task.FromResult(Finish(context.Document, model, newRoot, node.SpanStart, v8: true)), ExponentialBackoffKey),
+                        FixAction.Create("Use exponential backoff with jitter", context.Document, _ => Task.FromResult(Finish(context.Document, model, newRoot, node.SpanStart, v8: true)), ExponentialBackoffKey),
                         diagnostic);
                 }
 

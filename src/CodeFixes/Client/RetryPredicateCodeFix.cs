@@ -69,13 +69,13 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
                 if (kind == RetryPredicateAnalyzer.KindLoopCatch && loop.Shape.AdmittingCatch?.Syntax is CatchClauseSyntax clause && HasStatusCode(model.Compilation))
                 {
                     context.RegisterCodeFix(
-                        CodeAction.Create("Do not retry HttpRequestException for 4xx client errors", c => FilterCatchAsync(loop, clause, c), TransientOnlyKey),
+                        FixAction.Create("Do not retry HttpRequestException for 4xx client errors", context.Document, c => FilterCatchAsync(loop, clause, c), TransientOnlyKey),
                         diagnostic);
                 }
                 else if (kind == RetryPredicateAnalyzer.KindLoopStatus && ExitAnchor(loop) is { } anchor)
                 {
                     context.RegisterCodeFix(
-                        CodeAction.Create("Stop retrying on 4xx client errors", c => ExitOnClientErrorAsync(loop, anchor, c), TransientOnlyKey),
+                        FixAction.Create("Stop retrying on 4xx client errors", context.Document, c => ExitOnClientErrorAsync(loop, anchor, c), TransientOnlyKey),
                         diagnostic);
                 }
             }
@@ -91,7 +91,7 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
                     "e => e.StatusCode is null || (int)e.StatusCode >= 500 || e.StatusCode == HttpStatusCode.RequestTimeout");
                 var newHandle = handle.WithArgumentList(SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(filter))));
                 context.RegisterCodeFix(
-                    CodeAction.Create("Retry HttpRequestException only for transient statuses", _ => Task.FromResult(Finish(context.Document, model, unit.ReplaceNode(handle, newHandle), handle.SpanStart)), TransientOnlyKey),
+                    FixAction.Create("Retry HttpRequestException only for transient statuses", context.Document, _ => Task.FromResult(Finish(context.Document, model, unit.ReplaceNode(handle, newHandle), handle.SpanStart)), TransientOnlyKey),
                     diagnostic);
             }
 
@@ -111,7 +111,7 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
         {
             var replacement = SyntaxFactory.ParseExpression("HttpPolicyExtensions.HandleTransientHttpError()").WithTriviaFrom(target);
             context.RegisterCodeFix(
-                CodeAction.Create("Use HandleTransientHttpError()", _ =>
+                FixAction.Create("Use HandleTransientHttpError()", context.Document, _ =>
                 {
                     var newRoot = unit.ReplaceNode(target, replacement);
                     newRoot = Imports.AddIfMissing(newRoot, model, target.SpanStart, "Polly.Extensions.Http", "HttpPolicyExtensions");
@@ -135,7 +135,7 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
         if (Narrow(model, condition) is { } narrowed)
         {
             context.RegisterCodeFix(
-                CodeAction.Create("Retry only transient statuses (5xx, 408)", _ => Task.FromResult(Finish(context.Document, model, unit.ReplaceNode(condition, narrowed.WithTriviaFrom(condition)), condition.SpanStart)), offeredTransientHttpError ? InlineKey : TransientOnlyKey),
+                FixAction.Create("Retry only transient statuses (5xx, 408)", context.Document, _ => Task.FromResult(Finish(context.Document, model, unit.ReplaceNode(condition, narrowed.WithTriviaFrom(condition)), condition.SpanStart)), offeredTransientHttpError ? InlineKey : TransientOnlyKey),
                 diagnostic);
         }
     }
@@ -154,13 +154,22 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
         var clauses = new List<ExpressionSyntax>();
         Split(condition, clauses);
         string? response = null;
+        var maybeNull = false;
         var kept = new List<ExpressionSyntax>();
         foreach (var clause in clauses)
         {
             var operation = model.GetOperation(clause);
             if (operation is not null && RetryCondition.AnalyzeResponseCondition(operation).AdmitsClientError)
             {
-                response ??= ResponseText(clause);
+                if (response is null && ResponseOf(clause) is { } tested)
+                {
+                    response = tested.Text;
+
+                    // A response that may be null (Polly v8's Outcome.Result, `r?.…`, `r is { … }`) is tested null-safely, so
+                    // the narrowed condition raises no CS8602 and keeps "no response → not retried by this clause".
+                    maybeNull = tested.NullSafe || model.GetTypeInfo(tested.Expression).Nullability.FlowState == NullableFlowState.MaybeNull
+                        || IsOutcomeResult(model, tested.Expression);
+                }
             }
             else
             {
@@ -173,13 +182,13 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
             return null;
         }
 
-        var result = RetryFixSyntax.TransientCondition(response);
+        var result = RetryFixSyntax.TransientCondition(response, maybeNull).ToString();
         foreach (var clause in kept)
         {
-            result = SyntaxFactory.BinaryExpression(SyntaxKind.LogicalOrExpression, result, clause.WithoutTrivia());
+            result += " || " + clause.WithoutTrivia().ToString();
         }
 
-        return SyntaxFactory.ParseExpression(result.NormalizeWhitespace().ToFullString());
+        return SyntaxFactory.ParseExpression(result);
     }
 
     private static void Split(ExpressionSyntax expression, List<ExpressionSyntax> clauses)
@@ -199,14 +208,27 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
         clauses.Add(expression);
     }
 
-    /// <summary>The response expression a clause tests: the receiver of <c>StatusCode</c>/<c>IsSuccessStatusCode</c>, or the subject of a pattern.</summary>
-    private static string? ResponseText(ExpressionSyntax clause)
+    /// <summary>Polly v8's <c>Outcome&lt;T&gt;.Result</c>: null when the attempt threw, whatever the nullable context says.</summary>
+    private static bool IsOutcomeResult(SemanticModel model, ExpressionSyntax expression)
+        => expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Result" } access
+            && model.GetTypeInfo(access.Expression).Type is { Name: "Outcome", ContainingNamespace.Name: "Polly" };
+
+    /// <summary>
+    /// The response expression a clause tests: the receiver of <c>StatusCode</c>/<c>IsSuccessStatusCode</c> (also through
+    /// <c>?.</c>), or the subject of a pattern; <c>NullSafe</c> when the clause tests it null-safely.
+    /// </summary>
+    private static (ExpressionSyntax Expression, string Text, bool NullSafe)? ResponseOf(ExpressionSyntax clause)
     {
         foreach (var node in clause.DescendantNodesAndSelf())
         {
             if (node is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "StatusCode" or "IsSuccessStatusCode", Parent: not SubpatternSyntax and not ExpressionColonSyntax } access)
             {
-                return access.Expression.ToString();
+                return (access.Expression, access.Expression.ToString(), false);
+            }
+
+            if (node is ConditionalAccessExpressionSyntax { WhenNotNull: MemberBindingExpressionSyntax { Name.Identifier.ValueText: "StatusCode" or "IsSuccessStatusCode" } } conditional)
+            {
+                return (conditional.Expression, conditional.Expression.ToString(), true);
             }
         }
 
@@ -214,7 +236,7 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
         {
             if (node is IsPatternExpressionSyntax isPattern)
             {
-                return isPattern.Expression.ToString();
+                return (isPattern.Expression, isPattern.Expression.ToString(), false);
             }
         }
 

@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ServerErrors.Analyzers.Client;
+using ServerErrors.Analyzers.CodeFixes.Shared;
 
 namespace ServerErrors.Analyzers.CodeFixes.Client;
 
@@ -45,7 +46,7 @@ public sealed class UnboundedRetryCodeFix : CodeFixProvider
         {
             if (await RetryLoopFix.CreateAsync(context.Document, diagnostic, context.CancellationToken).ConfigureAwait(false) is { } loop && CanBound(loop))
             {
-                context.RegisterCodeFix(CodeAction.Create(title, c => BoundLoopAsync(loop, count, c), BoundKey), diagnostic);
+                context.RegisterCodeFix(FixAction.Create(title, context.Document, c => BoundLoopAsync(loop, count, c), BoundKey), diagnostic);
             }
 
             return;
@@ -54,7 +55,7 @@ public sealed class UnboundedRetryCodeFix : CodeFixProvider
         if (kind == UnboundedRetryAnalyzer.KindMaxRetryAttempts && node.FirstAncestorOrSelf<AssignmentExpressionSyntax>() is { } assignment)
         {
             context.RegisterCodeFix(
-                CodeAction.Create(title, _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(
+                FixAction.Create(title, context.Document, _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(
                     assignment.Right, SyntaxFactory.ParseExpression(count).WithTriviaFrom(assignment.Right)))), BoundKey),
                 diagnostic);
             return;
@@ -65,7 +66,7 @@ public sealed class UnboundedRetryCodeFix : CodeFixProvider
             && Bounded(model, invocation, access.Name.Identifier.ValueText, count) is { } bounded)
         {
             context.RegisterCodeFix(
-                CodeAction.Create(title, _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(invocation, bounded))), BoundKey),
+                FixAction.Create(title, context.Document, _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(invocation, bounded))), BoundKey),
                 diagnostic);
         }
     }

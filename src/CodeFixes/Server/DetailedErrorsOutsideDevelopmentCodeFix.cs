@@ -43,7 +43,7 @@ public sealed class DetailedErrorsOutsideDevelopmentCodeFix : CodeFixProvider
             && node.FirstAncestorOrSelf<AssignmentExpressionSyntax>() is { } assignment)
         {
             context.RegisterCodeFix(
-                CodeAction.Create("Enable detailed errors only in Development", c => AssignIsDevelopmentAsync(context.Document, assignment, c), OnlyInDevelopmentKey),
+                FixAction.Create("Enable detailed errors only in Development", context.Document, c => AssignIsDevelopmentAsync(context.Document, assignment, c), OnlyInDevelopmentKey),
                 diagnostic);
         }
         else if (kind == DetailedErrorsOutsideDevelopmentAnalyzer.KindDeveloperExceptionPage
@@ -51,7 +51,7 @@ public sealed class DetailedErrorsOutsideDevelopmentCodeFix : CodeFixProvider
             && WrapTarget.Find(invocation) is { } target)
         {
             context.RegisterCodeFix(
-                CodeAction.Create("Use the developer exception page only in Development", c => WrapAsync(context.Document, invocation, target, c), OnlyInDevelopmentKey),
+                FixAction.Create("Use the developer exception page only in Development", context.Document, c => WrapAsync(context.Document, invocation, target, c), OnlyInDevelopmentKey),
                 diagnostic);
         }
     }

@@ -56,12 +56,12 @@ public sealed class ExceptionDetailsInResponseCodeFix : CodeFixProvider
         if (PlanLog(model, leak, context.CancellationToken) is not null)
         {
             context.RegisterCodeFix(
-                CodeAction.Create(GenericMessageAndLogTitle, c => ApplyAsync(document, diagnostic.Location.SourceSpan, withLog: true, c), GenericMessageAndLogKey),
+                FixAction.Create(GenericMessageAndLogTitle, document, c => ApplyAsync(document, diagnostic.Location.SourceSpan, withLog: true, c), GenericMessageAndLogKey),
                 diagnostic);
         }
 
         context.RegisterCodeFix(
-            CodeAction.Create(GenericMessageTitle, c => ApplyAsync(document, diagnostic.Location.SourceSpan, withLog: false, c), GenericMessageKey),
+            FixAction.Create(GenericMessageTitle, document, c => ApplyAsync(document, diagnostic.Location.SourceSpan, withLog: false, c), GenericMessageKey),
             diagnostic);
     }
 
@@ -353,10 +353,18 @@ public sealed class ExceptionDetailsInResponseCodeFix : CodeFixProvider
 
         items[items.Count - 1] = items[items.Count - 1].WithTrailingTrivia(lastTrailing);
 
+        // A trailing comma stays last, with its line break: `requestId = …,` then `}` on its own line.
+        var hasTrailingComma = members.SeparatorCount == members.Count;
+        var inner = hasTrailingComma ? separators.Count - 1 : separators.Count;
         var newSeparators = new List<SyntaxToken>();
         for (var i = 0; i < items.Count - 1; i++)
         {
-            newSeparators.Add(i < separators.Count ? separators[i] : template);
+            newSeparators.Add(i < inner ? separators[i] : template);
+        }
+
+        if (hasTrailingComma)
+        {
+            newSeparators.Add(separators[separators.Count - 1]);
         }
 
         return anonymous.WithInitializers(SyntaxFactory.SeparatedList(items, newSeparators));
@@ -622,6 +630,7 @@ public sealed class ExceptionDetailsInResponseCodeFix : CodeFixProvider
 
                 var document = solution.GetDocument(original.Id)!;
                 var fixedDocument = await FixDocumentAsync(document, diagnostics, withLog, cancellationToken).ConfigureAwait(false);
+                fixedDocument = await EndOfLine.CleanUpAndApplyAsync(document, fixedDocument, cancellationToken).ConfigureAwait(false);
                 solution = fixedDocument.Project.Solution;
             }
 

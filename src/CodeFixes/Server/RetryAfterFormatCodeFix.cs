@@ -37,7 +37,9 @@ public sealed class RetryAfterFormatCodeFix : CodeFixProvider
         ImmutableArray.Create(Descriptors.SE1005_InvalidRetryAfterValue.Id);
 
     public override FixAllProvider GetFixAllProvider()
-        => FixAllProvider.Create(static (context, document, diagnostics) => FixDocumentAsync(document, diagnostics, context.CodeActionEquivalenceKey, context.CancellationToken));
+        => FixAllProvider.Create(static async (context, document, diagnostics) => await FixDocumentAsync(document, diagnostics, context.CodeActionEquivalenceKey, context.CancellationToken).ConfigureAwait(false) is { } fixedDocument
+            ? await EndOfLine.CleanUpAndApplyAsync(document, fixedDocument, context.CancellationToken).ConfigureAwait(false)
+            : null);
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
@@ -64,7 +66,7 @@ public sealed class RetryAfterFormatCodeFix : CodeFixProvider
             var document = context.Document;
             var key = ValidRetryAfterKey;
             context.RegisterCodeFix(
-                CodeAction.Create(title, async c => await FixDocumentAsync(document, ImmutableArray.Create(diagnostic), key, c).ConfigureAwait(false) ?? document, key),
+                FixAction.Create(title, document, async c => await FixDocumentAsync(document, ImmutableArray.Create(diagnostic), key, c).ConfigureAwait(false) ?? document, key),
                 diagnostic);
         }
     }

@@ -36,7 +36,9 @@ public sealed class RetryAfterMissingCodeFix : CodeFixProvider
         Descriptors.SE1004_TooManyRequestsWithoutRetryAfter.Id);
 
     public override FixAllProvider GetFixAllProvider()
-        => FixAllProvider.Create(static (context, document, diagnostics) => FixDocumentAsync(document, diagnostics, context.CodeActionEquivalenceKey, context.CancellationToken));
+        => FixAllProvider.Create(static async (context, document, diagnostics) => await FixDocumentAsync(document, diagnostics, context.CodeActionEquivalenceKey, context.CancellationToken).ConfigureAwait(false) is { } fixedDocument
+            ? await EndOfLine.CleanUpAndApplyAsync(document, fixedDocument, context.CancellationToken).ConfigureAwait(false)
+            : null);
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
@@ -59,7 +61,7 @@ public sealed class RetryAfterMissingCodeFix : CodeFixProvider
             var key = SetRetryAfterKey;
             var document = context.Document;
             context.RegisterCodeFix(
-                CodeAction.Create(title, async c => await FixDocumentAsync(document, ImmutableArray.Create(diagnostic), key, c).ConfigureAwait(false) ?? document, key),
+                FixAction.Create(title, document, async c => await FixDocumentAsync(document, ImmutableArray.Create(diagnostic), key, c).ConfigureAwait(false) ?? document, key),
                 diagnostic);
         }
     }

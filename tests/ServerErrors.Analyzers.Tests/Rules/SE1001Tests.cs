@@ -201,7 +201,7 @@ public class SE1001Tests
             }
             """,
         CodeActionEquivalenceKey = ExceptionDetailsInResponseCodeFix.GenericMessageAndLogKey,
-        ExpectedCodeActionTitles = new() { ExceptionDetailsInResponseCodeFix.GenericMessageTitle, ExceptionDetailsInResponseCodeFix.GenericMessageAndLogTitle },
+        ExpectedCodeActionTitles = new() { ExceptionDetailsInResponseCodeFix.GenericMessageAndLogTitle, ExceptionDetailsInResponseCodeFix.GenericMessageTitle },
     }.RunAsync();
 #endif
 
@@ -256,8 +256,136 @@ public class SE1001Tests
             }
             """,
         CodeActionEquivalenceKey = ExceptionDetailsInResponseCodeFix.GenericMessageAndLogKey,
-        ExpectedCodeActionTitles = new() { ExceptionDetailsInResponseCodeFix.GenericMessageTitle, ExceptionDetailsInResponseCodeFix.GenericMessageAndLogTitle },
+        ExpectedCodeActionTitles = new() { ExceptionDetailsInResponseCodeFix.GenericMessageAndLogTitle, ExceptionDetailsInResponseCodeFix.GenericMessageTitle },
     }.RunAsync();
+
+    [Fact]
+    public Task Fix_FirstAction_WithLoggerInScope_Logs() => new CodeFixTest<ExceptionDetailsInResponseAnalyzer, ExceptionDetailsInResponseCodeFix>
+    {
+        // No equivalence key: the first action, as `dotnet format analyzers` applies it, logs the exception.
+        TestCode = """
+            using Microsoft.AspNetCore.Mvc;
+
+            public class OrdersController : ControllerBase
+            {
+                private readonly ILogger<OrdersController> _logger;
+
+                public OrdersController(ILogger<OrdersController> logger) => _logger = logger;
+
+                public IActionResult Get()
+                {
+                    try { return Ok(); }
+                    catch (Exception ex)
+                    {
+                        return StatusCode(500, [|ex.Message|]);
+                    }
+                }
+            }
+            """,
+        FixedCode = """
+            using Microsoft.AspNetCore.Mvc;
+
+            public class OrdersController : ControllerBase
+            {
+                private readonly ILogger<OrdersController> _logger;
+
+                public OrdersController(ILogger<OrdersController> logger) => _logger = logger;
+
+                public IActionResult Get()
+                {
+                    try { return Ok(); }
+                    catch (Exception ex)
+                    {
+                        _logger.LogError(ex, "Unhandled exception");
+                        return StatusCode(500, "An unexpected error occurred.");
+                    }
+                }
+            }
+            """,
+    }.RunAsync();
+
+    [Fact]
+    public Task Fix_FirstAction_WithoutLogger_DropsTheNowUnusedCatchVariable() => Fix(
+        """
+        using Microsoft.AspNetCore.Mvc;
+
+        public class OrdersController : ControllerBase
+        {
+            public IActionResult Get()
+            {
+                try { return Ok(); }
+                catch (InvalidOperationException ex)
+                {
+                    return StatusCode(500, [|ex.Message|]);
+                }
+                catch (Exception ex) when (ex.Data.Count > 0)
+                {
+                    return StatusCode(500, [|ex.ToString()|]);
+                }
+            }
+        }
+        """,
+        """
+        using Microsoft.AspNetCore.Mvc;
+
+        public class OrdersController : ControllerBase
+        {
+            public IActionResult Get()
+            {
+                try { return Ok(); }
+                catch (InvalidOperationException)
+                {
+                    return StatusCode(500, "An unexpected error occurred.");
+                }
+                catch (Exception ex) when (ex.Data.Count > 0)
+                {
+                    return StatusCode(500, "An unexpected error occurred.");
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_MultiLineAnonymousObjectWithTrailingComma_KeepsTheLayout() => Fix(
+        """
+        using Microsoft.AspNetCore.Mvc;
+
+        public class OrdersController : ControllerBase
+        {
+            public IActionResult Get()
+            {
+                try { return Ok(); }
+                catch (Exception ex)
+                {
+                    return StatusCode(500, new
+                    {
+                        error = "Order lookup failed",
+                        detail = [|ex.Message|],
+                    });
+                }
+            }
+        }
+        """,
+        """
+        using Microsoft.AspNetCore.Mvc;
+
+        public class OrdersController : ControllerBase
+        {
+            public IActionResult Get()
+            {
+                try { return Ok(); }
+                catch (Exception)
+                {
+                    return StatusCode(500, new
+                    {
+                        error = "Order lookup failed",
+                        detail = "An unexpected error occurred.",
+                        requestId = HttpContext.TraceIdentifier,
+                    });
+                }
+            }
+        }
+        """);
 
     private static Task Fix(string source, string fixedSource) => Verify.VerifyCodeFixAsync(source, fixedSource);
 
@@ -372,7 +500,7 @@ public class SE1001Tests
             public IActionResult Get()
             {
                 try { return Ok(); }
-                catch (InvalidOperationException e)
+                catch (InvalidOperationException)
                 {
                     return new JsonResult(new { message = "An unexpected error occurred.", requestId = HttpContext.TraceIdentifier }) { StatusCode = 500 };
                 }

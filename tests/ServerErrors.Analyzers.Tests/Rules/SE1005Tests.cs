@@ -41,6 +41,36 @@ public class SE1005Tests
     }.RunAsync();
 
     [Fact]
+    public Task LocalTimeAsHttpDate_Flagged_FixUsesUtcNow() => Verify.VerifyCodeFixAsync(
+        """
+        public class Middleware
+        {
+            public void A(HttpContext context) => context.Response.Headers.RetryAfter = [|DateTime.Now.AddSeconds(30).ToString("R")|];
+            public void B(HttpContext context) => context.Response.Headers["Retry-After"] = [|DateTime.Now.ToString("r")|];
+            public void C(HttpContext context) => context.Response.Headers.RetryAfter = [|DateTime.Now.AddMinutes(1).ToString()|];
+        }
+        """,
+        """
+        public class Middleware
+        {
+            public void A(HttpContext context) => context.Response.Headers.RetryAfter = DateTime.UtcNow.AddSeconds(30).ToString("R");
+            public void B(HttpContext context) => context.Response.Headers["Retry-After"] = DateTime.UtcNow.ToString("r");
+            public void C(HttpContext context) => context.Response.Headers.RetryAfter = DateTime.UtcNow.AddMinutes(1).ToString("R");
+        }
+        """);
+
+    [Fact]
+    public Task UtcOrOffsetTimeAsHttpDate_Silent() => Verify.VerifyAnalyzerAsync(
+        """
+        public class Middleware
+        {
+            public void A(HttpContext context) => context.Response.Headers.RetryAfter = DateTime.UtcNow.AddSeconds(30).ToString("R");
+            public void B(HttpContext context) => context.Response.Headers.RetryAfter = DateTimeOffset.Now.AddSeconds(30).ToString("R");
+            public void C(HttpContext context, DateTime at) => context.Response.Headers.RetryAfter = at.ToString("R");
+        }
+        """);
+
+    [Fact]
     public Task ConstantWithoutReading_FlaggedWithoutFix() => Verify.VerifyCodeFixAsync(
         """
         public class Middleware

@@ -118,10 +118,18 @@ public class CodeFixTest<TAnalyzer, TCodeFix> : AnalyzerTest<TAnalyzer>
         {
             var actualDocument = actual.Projects.Single().Documents.Single(d => d.FilePath == expectedDocument.FilePath);
             var expectedText = Normalize((await expectedDocument.GetTextAsync()).ToString());
-            var actualText = Normalize((await actualDocument.GetTextAsync()).ToString());
+            var rawText = (await actualDocument.GetTextAsync()).ToString();
+            var actualText = Normalize(rawText);
             if (expectedText != actualText)
             {
                 Assert.Fail($"The {what} in {expectedDocument.FilePath} differs from the expected code.\n--- expected ---\n{expectedText}\n--- actual ---\n{actualText}\n--- first difference at line {FirstDifferentLine(expectedText, actualText)} ---");
+            }
+
+            // The text comparison ignores line endings; the fix must still write the file's own everywhere.
+            var foreign = LineEnding == "\n" ? rawText.IndexOf('\r', StringComparison.Ordinal) : BareLineFeed(rawText);
+            if (foreign >= 0)
+            {
+                Assert.Fail($"The {what} in {expectedDocument.FilePath} mixes line endings: the file uses {(LineEnding == "\n" ? "LF" : "CRLF")}, line {rawText.AsSpan(0, foreign).Count('\n') + 1} does not.");
             }
         }
 
@@ -260,6 +268,19 @@ public class CodeFixTest<TAnalyzer, TCodeFix> : AnalyzerTest<TAnalyzer>
         var apply = operations.OfType<ApplyChangesOperation>().SingleOrDefault();
         Assert.True(apply is not null, $"Code action '{action.Title}' does not change the solution.");
         return apply!.ChangedSolution;
+    }
+
+    private static int BareLineFeed(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r'))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private static string Normalize(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal);
