@@ -35,26 +35,24 @@ internal sealed class FixAction : CodeAction
     public static CodeAction Create(string title, Document original, Func<CancellationToken, Task<Document>> create, string equivalenceKey)
         => new FixAction(title, original, create, equivalenceKey);
 
-    protected override Task<Document> GetChangedDocumentAsync(CancellationToken cancellationToken) => _create(cancellationToken);
-
-    protected override async Task<Document> PostProcessChangesAsync(Document document, CancellationToken cancellationToken)
-    {
-        var cleaned = await base.PostProcessChangesAsync(document, cancellationToken).ConfigureAwait(false);
-        return await EndOfLine.ApplyAsync(_original, cleaned, cancellationToken).ConfigureAwait(false);
-    }
+    // Clean-up (simplifier, formatter) runs here rather than in the host's post-processing, which would write its own
+    // end of line after this; the re-parsed result carries no annotations left for the host to process.
+    protected override async Task<Document> GetChangedDocumentAsync(CancellationToken cancellationToken)
+        => await EndOfLine.CleanUpAndApplyAsync(_original, await _create(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 }
 
 /// <summary>Writes the line breaks a fix inserted with the end of line the document already uses.</summary>
 internal static class EndOfLine
 {
     /// <summary>
-    /// For FixAll providers, whose solution-level clean-up would run after this: simplifies and formats the annotated
-    /// nodes now, then writes the inserted line breaks with the document's end of line.
+    /// The clean-up a code action gets from the host (simplifier, formatter on annotated nodes and on elastic trivia), done
+    /// here so that it runs before the line breaks are written with the document's end of line.
     /// </summary>
     public static async Task<Document> CleanUpAndApplyAsync(Document original, Document changed, CancellationToken cancellationToken)
     {
         changed = await Simplifier.ReduceAsync(changed, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
         changed = await Formatter.FormatAsync(changed, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+        changed = await Formatter.FormatAsync(changed, SyntaxAnnotation.ElasticAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
         return await ApplyAsync(original, changed, cancellationToken).ConfigureAwait(false);
     }
 
@@ -69,7 +67,6 @@ internal static class EndOfLine
 
         var changes = await changed.GetTextChangesAsync(original, cancellationToken).ConfigureAwait(false);
         var rewritten = new List<TextChange>();
-        var any = false;
         foreach (var change in changes)
         {
             var newText = change.NewText ?? string.Empty;
@@ -79,11 +76,11 @@ internal static class EndOfLine
                 normalized = normalized.Replace("\n", eol);
             }
 
-            any |= normalized != newText;
             rewritten.Add(new TextChange(change.Span, normalized));
         }
 
-        return any ? changed.WithText(originalText.WithChanges(rewritten)) : changed;
+        // Always the re-parsed text: nothing (annotations, elastic trivia) is left for a later clean-up to rewrite.
+        return changed.WithText(originalText.WithChanges(rewritten));
     }
 
     /// <summary>The end of line most lines of <paramref name="text"/> use; null when it has no line break.</summary>

@@ -155,7 +155,7 @@ public class SE1001Tests
             public IActionResult Get()
             {
                 try { return Ok(); }
-                catch (Exception ex)
+                catch (Exception)
                 {
                     return StatusCode(500, new { error = "An unexpected error occurred.", requestId = HttpContext.TraceIdentifier });
                 }

@@ -293,6 +293,34 @@ public class SE2001PolicyTests
         }
         """);
 
+    [Fact]
+    public Task Resilience_ShouldHandle_ConditionalAccessSuccessFlag_FixedNullSafely() => Verify.VerifyCodeFixAsync(
+        """
+        using Polly;
+
+        public static class Registration
+        {
+            public static void Configure(IServiceCollection services)
+            {
+                services.AddHttpClient("api").AddStandardResilienceHandler(o =>
+                    o.Retry.ShouldHandle = [|args => ValueTask.FromResult(args.Outcome.Result?.IsSuccessStatusCode == false)|]);
+            }
+        }
+        """,
+        """
+        using System.Net;
+        using Polly;
+
+        public static class Registration
+        {
+            public static void Configure(IServiceCollection services)
+            {
+                services.AddHttpClient("api").AddStandardResilienceHandler(o =>
+                    o.Retry.ShouldHandle = args => ValueTask.FromResult((int?)args.Outcome.Result?.StatusCode >= 500 || args.Outcome.Result?.StatusCode == HttpStatusCode.RequestTimeout));
+            }
+        }
+        """);
+
     // ---- near misses ----
 
     [Fact]
