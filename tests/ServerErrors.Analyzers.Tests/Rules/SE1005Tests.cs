@@ -71,7 +71,7 @@ public class SE1005Tests
         """);
 
     [Fact]
-    public Task ConstantWithoutReading_FlaggedWithoutFix() => Verify.VerifyCodeFixAsync(
+    public Task ConstantWithoutReading_GetsTheDefaultSeconds() => Verify.VerifyCodeFixAsync(
         """
         public class Middleware
         {
@@ -86,10 +86,28 @@ public class SE1005Tests
         {
             private const string Later = "later";
 
-            public void A(HttpContext context) => context.Response.Headers.RetryAfter = [|"-1"|];
-            public void B(HttpContext context) => context.Response.Headers.RetryAfter = [|Later|];
+            public void A(HttpContext context) => context.Response.Headers.RetryAfter = "30";
+            public void B(HttpContext context) => context.Response.Headers.RetryAfter = "30";
         }
         """);
+
+    [Fact]
+    public Task ConstantWithoutReading_GetsTheConfiguredSeconds() => new CodeFixTest<RetryAfterFormatAnalyzer, RetryAfterFormatCodeFix>
+    {
+        EditorConfig = "server_errors.retry_after_seconds = 120",
+        TestCode = """
+            public class Middleware
+            {
+                public void A(HttpContext context) => context.Response.Headers.RetryAfter = [|"soon"|];
+            }
+            """,
+        FixedCode = """
+            public class Middleware
+            {
+                public void A(HttpContext context) => context.Response.Headers.RetryAfter = "120";
+            }
+            """,
+    }.RunAsync();
 
     [Fact]
     public Task TimeSpanToString_BecomesWholeSeconds() => Verify.VerifyCodeFixAsync(
