@@ -933,22 +933,22 @@ public class SE1001Tests
                 app.MapGet("/a", IResult () =>
                 {
                     try { return Results.Ok(); }
-                    catch (Exception ex) { return Results.Problem("An unexpected error occurred."); }
+                    catch (Exception) { return Results.Problem("An unexpected error occurred."); }
                 });
                 app.MapGet("/b", IResult (HttpContext context) =>
                 {
                     try { return Results.Ok(); }
-                    catch (Exception ex) { return Results.Json(new { error = "An unexpected error occurred.", requestId = context.TraceIdentifier }, statusCode: 500); }
+                    catch (Exception) { return Results.Json(new { error = "An unexpected error occurred.", requestId = context.TraceIdentifier }, statusCode: 500); }
                 });
                 app.MapGet("/c", IResult () =>
                 {
                     try { return Results.Ok(); }
-                    catch (Exception ex) { return Results.Content("An unexpected error occurred.", "text/plain", statusCode: 503); }
+                    catch (Exception) { return Results.Content("An unexpected error occurred.", "text/plain", statusCode: 503); }
                 });
                 app.MapGet("/d", IResult () =>
                 {
                     try { return Results.Ok(); }
-                    catch (Exception ex) { return Results.Text("An unexpected error occurred.", statusCode: 500); }
+                    catch (Exception) { return Results.Text("An unexpected error occurred.", statusCode: 500); }
                 });
             }
         }
@@ -1897,7 +1897,7 @@ public class SE1001Tests
                 {
                     await next(context);
                 }
-                catch (Exception ex)
+                catch (Exception)
                 {
                     context.Response.ContentType = "application/json";
                     context.Response.StatusCode = (int)HttpStatusCode.InternalServerError;

@@ -160,6 +160,33 @@ public class SE2003PolicyTests
         """);
 
     [Fact]
+    public Task V7_Sync_OrResult429_DiscardedAttempt_DiagnosticGoneAfterTheFix() => Verify.VerifyCodeFixAsync(
+        """
+        using System.Net;
+        using Polly;
+
+        public static class Policies
+        {
+            public static ISyncPolicy<HttpResponseMessage> Create() => Policy
+                .HandleResult<HttpResponseMessage>(r => r.StatusCode == HttpStatusCode.ServiceUnavailable)
+                .OrResult(r => r.StatusCode == HttpStatusCode.TooManyRequests)
+                .[|WaitAndRetry(3, _ => TimeSpan.FromSeconds(2))|];
+        }
+        """,
+        """
+        using System.Net;
+        using Polly;
+
+        public static class Policies
+        {
+            public static ISyncPolicy<HttpResponseMessage> Create() => Policy
+                .HandleResult<HttpResponseMessage>(r => r.StatusCode == HttpStatusCode.ServiceUnavailable)
+                .OrResult(r => r.StatusCode == HttpStatusCode.TooManyRequests)
+                .WaitAndRetry(3, (attempt, outcome, context) => outcome.Result?.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(2), (result, delay, retryCount, retryContext) => { });
+        }
+        """);
+
+    [Fact]
     public Task HttpRetryStrategyOptions_ShouldRetryAfterHeaderFalse_Flagged_FixTurnsItBackOn() => Verify.VerifyCodeFixAsync(
         """
         using Microsoft.Extensions.Http.Resilience;

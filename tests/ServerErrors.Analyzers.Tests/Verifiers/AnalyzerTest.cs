@@ -108,7 +108,7 @@ public class AnalyzerTest<TAnalyzer>
         {
             var referencesAspNetCore = References.Any(r => r.Display?.EndsWith("Microsoft.AspNetCore.Http.Abstractions.dll", StringComparison.Ordinal) == true);
             var usings = referencesAspNetCore ? WebGlobalUsings : string.Join("\n", WebGlobalUsings.Split('\n').Where(l => !l.Contains("Microsoft.", StringComparison.Ordinal)));
-            solution = solution.AddDocument(DocumentId.CreateNewId(projectId), "GlobalUsings.g.cs", SourceText.From(usings, Encoding.UTF8), filePath: ProjectDirectory + "obj/GlobalUsings.g.cs");
+            solution = solution.AddDocument(DocumentId.CreateNewId(projectId), "GlobalUsings.g.cs", SourceText.From(usings.Replace("\n", LineEnding, StringComparison.Ordinal), Encoding.UTF8), filePath: ProjectDirectory + "obj/GlobalUsings.g.cs");
         }
 
         var editorConfig = "root = true\n\n[*.cs]\n" + (EditorConfig ?? string.Empty) + "\n";
