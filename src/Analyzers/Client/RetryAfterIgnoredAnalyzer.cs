@@ -14,6 +14,9 @@ public sealed class RetryAfterIgnoredAnalyzer : DiagnosticAnalyzer
     internal const string KindV7 = "V7";
     internal const string KindV8 = "V8";
 
+    /// <summary><c>HttpRetryStrategyOptions</c> with <c>ShouldRetryAfterHeader = false</c>; the diagnostic is on that assignment.</summary>
+    internal const string KindHttpOptions = "HttpOptions";
+
     internal const string KindLoop = "Loop";
 
     /// <summary>A single resend after a wait, without a loop (<see cref="SingleResendShape"/>).</summary>
@@ -24,6 +27,7 @@ public sealed class RetryAfterIgnoredAnalyzer : DiagnosticAnalyzer
     private static readonly ImmutableDictionary<string, string?> LoopProperties = ImmutableDictionary<string, string?>.Empty.Add(KindKey, KindLoop);
     private static readonly ImmutableDictionary<string, string?> V7Properties = ImmutableDictionary<string, string?>.Empty.Add(KindKey, KindV7);
     private static readonly ImmutableDictionary<string, string?> V8Properties = ImmutableDictionary<string, string?>.Empty.Add(KindKey, KindV8);
+    private static readonly ImmutableDictionary<string, string?> HttpOptionsProperties = ImmutableDictionary<string, string?>.Empty.Add(KindKey, KindHttpOptions);
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(Descriptors.SE2003_RetryIgnoresRetryAfter);
@@ -89,6 +93,12 @@ public sealed class RetryAfterIgnoredAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeV8(OperationAnalysisContext context, RetryLibraries libraries)
     {
         var options = PollyV8RetryOptions.TryCreate((IObjectCreationOperation)context.Operation, libraries);
+        if (options is { IsHttpOptions: true, Incomplete: false })
+        {
+            AnalyzeHttpOptions(context, options);
+            return;
+        }
+
         if (options is null || options.IsHttpOptions || options.Incomplete || options.DelayGenerator is not null || options.ReadsRetryAfter
             || options.ShouldHandle is not { } shouldHandle || !RetryCondition.IsHttpResponseMessage(options.ResultType))
         {
@@ -100,6 +110,24 @@ public sealed class RetryAfterIgnoredAnalyzer : DiagnosticAnalyzer
         {
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.SE2003_RetryIgnoresRetryAfter, RetryPolicies.CreationHead(options.Creation), V8Properties, RetryCondition.Describe(named)));
+        }
+    }
+
+    // HttpRetryStrategyOptions honours Retry-After by default; `ShouldRetryAfterHeader = false` turns that off. Flagged
+    // when its condition still covers 429/503: the default ShouldHandle (5xx, 408, 429) or one that names them.
+    private static void AnalyzeHttpOptions(OperationAnalysisContext context, PollyV8RetryOptions options)
+    {
+        if (options.ShouldRetryAfterHeader is not { } disabled || disabled.Value.ConstantValue is not { HasValue: true, Value: false }
+            || options.DelayGenerator is not null || options.ReadsRetryAfter)
+        {
+            return;
+        }
+
+        var named = options.ShouldHandle is { } shouldHandle ? NamedComeBackLater(shouldHandle.Value) : 429;
+        if (named != 0)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.SE2003_RetryIgnoresRetryAfter, disabled.Syntax.GetLocation(), HttpOptionsProperties, RetryCondition.Describe(named)));
         }
     }
 

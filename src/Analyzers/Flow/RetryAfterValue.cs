@@ -23,6 +23,12 @@ internal enum RetryAfterValueKind
 
     /// <summary>A <c>double</c>/<c>float</c>/<c>decimal</c> formatted as text (<c>TotalSeconds.ToString()</c>): may be fractional or negative.</summary>
     Fractional,
+
+    /// <summary>
+    /// <c>DateTime.Now…ToString("R")</c>: "R" does not convert a <c>DateTime</c> to UTC, so local time goes out labelled GMT
+    /// (wrong by the UTC offset).
+    /// </summary>
+    LocalTime,
 }
 
 /// <summary>
@@ -58,7 +64,8 @@ internal static class RetryAfterValue
                     return ClassifyNumber(instance, FormatArgumentValue(invocation));
                 }
 
-                return ClassifyFormatting(instance.Type, FormatArgument(invocation));
+                var format = FormatArgument(invocation);
+                return format == Format.HttpDate && IsLocalNow(instance) ? RetryAfterValueKind.LocalTime : ClassifyFormatting(instance.Type, format);
 
             case IInterpolatedStringOperation { Parts.Length: 1 } interpolated
                 when interpolated.Parts[0] is IInterpolationOperation { Alignment: null } part:
@@ -192,6 +199,30 @@ internal static class RetryAfterValue
 
         return Format.None;
     }
+
+    /// <summary><c>DateTime.Now</c>, possibly shifted by <c>Add…</c> calls: a local <c>DateTime</c>.</summary>
+    public static bool IsLocalNow(IOperation value)
+    {
+        for (var depth = 0; depth < 16; depth++)
+        {
+            switch (value)
+            {
+                case IInvocationOperation { TargetMethod.Name: { } name, Instance: { } receiver } call
+                    when name.StartsWith("Add", StringComparison.Ordinal) && IsSystemDateTime(call.TargetMethod.ContainingType):
+                    value = receiver;
+                    continue;
+                case IPropertyReferenceOperation { Property: { Name: "Now", IsStatic: true } property }:
+                    return IsSystemDateTime(property.ContainingType);
+                default:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsSystemDateTime(ITypeSymbol? type)
+        => type is { Name: "DateTime", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
 
     private static RetryAfterValueKind ClassifyFormatting(ITypeSymbol? type, Format format)
     {

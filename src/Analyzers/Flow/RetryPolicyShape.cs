@@ -345,6 +345,9 @@ internal sealed class PollyV8RetryOptions
 
     public ISimpleAssignmentOperation? MaxRetryAttempts { get; private set; }
 
+    /// <summary><c>HttpRetryStrategyOptions.ShouldRetryAfterHeader</c>: true by default, so only an assignment can turn it off.</summary>
+    public ISimpleAssignmentOperation? ShouldRetryAfterHeader { get; private set; }
+
     /// <summary>Some assignment reads the Retry-After header (an <c>OnRetry</c> that stores it, <c>ShouldRetryAfterHeader</c>…).</summary>
     public bool ReadsRetryAfter { get; private set; }
 
@@ -447,6 +450,9 @@ internal sealed class PollyV8RetryOptions
                 break;
             case "MaxRetryAttempts":
                 MaxRetryAttempts = assignment;
+                break;
+            case "ShouldRetryAfterHeader":
+                ShouldRetryAfterHeader = assignment;
                 break;
         }
 

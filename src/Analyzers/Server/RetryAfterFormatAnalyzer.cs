@@ -51,8 +51,12 @@ public sealed class RetryAfterFormatAnalyzer : DiagnosticAnalyzer
         }
 
         var properties = ImmutableDictionary<string, string?>.Empty.Add(KindKey, kind.ToString());
-        if (kind == RetryAfterValueKind.Constant && RetryAfterValue.TryConvertToSeconds(display) is { } seconds)
+        if (kind == RetryAfterValueKind.Constant)
         {
+            // A constant with no reading ("-1", "later") gets the configured default, as SE1003 writes it: every
+            // diagnostic has a fix, so Fix All and `dotnet format analyzers` never skip the rule.
+            var seconds = RetryAfterValue.TryConvertToSeconds(display)
+                ?? AnalyzerConfig.GetPositiveInt(context.Options, expression.Syntax.SyntaxTree, AnalyzerConfig.RetryAfterSeconds, RetryAfterMissingAnalyzer.DefaultSeconds, out _);
             properties = properties.Add(SecondsKey, seconds.ToString(CultureInfo.InvariantCulture));
         }
 

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
@@ -9,17 +8,19 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 using ServerErrors.Analyzers.Client;
+using ServerErrors.Analyzers.CodeFixes.Shared;
 
 namespace ServerErrors.Analyzers.CodeFixes.Client;
 
 /// <summary>SE2003: wait for Retry-After when present — v8 <c>DelayGenerator</c>, v7 outcome-aware sleep-duration provider.</summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RetryAfterIgnoredCodeFix)), Shared]
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RetryAfterIgnoredCodeFix))]
 public sealed class RetryAfterIgnoredCodeFix : CodeFixProvider
 {
-    internal const string V8Key = "SE2003.DelayGenerator";
-    internal const string V7Key = "SE2003.OutcomeSleepProvider";
-    internal const string LoopKey = "SE2003.LoopWaitForRetryAfter";
-    internal const string ResendKey = "SE2003.ResendWaitForRetryAfter";
+    /// <summary>
+    /// One key for every shape (v7, v8, HttpRetryStrategyOptions, loops): they are one choice, so FixAll — and one
+    /// <c>dotnet format analyzers</c> pass, which uses the first diagnostic's key — fixes them all.
+    /// </summary>
+    internal const string WaitForRetryAfterKey = "SE2003.WaitForRetryAfter";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.SE2003_RetryIgnoresRetryAfter.Id);
 
@@ -41,7 +42,7 @@ public sealed class RetryAfterIgnoredCodeFix : CodeFixProvider
             if (await RetryLoopFix.CreateAsync(context.Document, diagnostic, context.CancellationToken).ConfigureAwait(false) is { } loop && WaitPoints(loop) is { Count: > 0 } points)
             {
                 context.RegisterCodeFix(
-                    CodeAction.Create("Wait for Retry-After when the server sends it", c => WaitForRetryAfterAsync(loop, points, c), LoopKey),
+                    FixAction.Create("Wait for Retry-After when the server sends it", context.Document, c => WaitForRetryAfterAsync(loop, points, c), WaitForRetryAfterKey),
                     diagnostic);
             }
 
@@ -57,7 +58,7 @@ public sealed class RetryAfterIgnoredCodeFix : CodeFixProvider
                 && resend.Delay.Arguments[0].Syntax is ArgumentSyntax)
             {
                 context.RegisterCodeFix(
-                    CodeAction.Create("Wait for Retry-After when the server sends it", c => WaitForRetryAfterAsync(context.Document, model, resend, c), ResendKey),
+                    FixAction.Create("Wait for Retry-After when the server sends it", context.Document, c => WaitForRetryAfterAsync(context.Document, model, resend, c), WaitForRetryAfterKey),
                     diagnostic);
             }
 
@@ -67,6 +68,16 @@ public sealed class RetryAfterIgnoredCodeFix : CodeFixProvider
         var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
         if (node.ContainsDiagnostics)
         {
+            return;
+        }
+
+        if (kind == RetryAfterIgnoredAnalyzer.KindHttpOptions && node.FirstAncestorOrSelf<AssignmentExpressionSyntax>() is { } disabled)
+        {
+            // ShouldRetryAfterHeader = false → true: the explicit value stays visible to the reader.
+            var enabled = disabled.WithRight(SyntaxFactory.LiteralExpression(SyntaxKind.TrueLiteralExpression).WithTriviaFrom(disabled.Right));
+            context.RegisterCodeFix(
+                FixAction.Create("Wait for Retry-After when the server sends it", context.Document, _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(disabled, enabled))), WaitForRetryAfterKey),
+                diagnostic);
             return;
         }
 
@@ -112,7 +123,7 @@ public sealed class RetryAfterIgnoredCodeFix : CodeFixProvider
             }
 
             context.RegisterCodeFix(
-                CodeAction.Create("Wait for Retry-After when the server sends it", _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(creation, newCreation))), V8Key),
+                FixAction.Create("Wait for Retry-After when the server sends it", context.Document, _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(creation, newCreation))), WaitForRetryAfterKey),
                 diagnostic);
             return;
         }
@@ -122,7 +133,7 @@ public sealed class RetryAfterIgnoredCodeFix : CodeFixProvider
             && V7(model, invocation, access.Name.Identifier.ValueText) is { } replacement)
         {
             context.RegisterCodeFix(
-                CodeAction.Create("Wait for Retry-After when the server sends it", _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(invocation, replacement))), V7Key),
+                FixAction.Create("Wait for Retry-After when the server sends it", context.Document, _ => Task.FromResult(context.Document.WithSyntaxRoot(ReplaceWithTasksImport(root, invocation, replacement, model))), WaitForRetryAfterKey),
                 diagnostic);
         }
     }
@@ -180,10 +191,35 @@ public sealed class RetryAfterIgnoredCodeFix : CodeFixProvider
 
         if (!hasOnRetry)
         {
-            arguments.Add(SyntaxFactory.Argument(SyntaxFactory.ParseExpression(isAsync ? "(_, _, _, _) => Task.CompletedTask" : "(_, _, _, _) => { }")));
+            // Named parameters, not `(_, _, _, _)`: lambda discards need C# 9 and netstandard2.0 projects use 7.3.
+            // Task is written in full so the call binds before the using is added (WithTasksImport).
+            var position = invocation.SpanStart;
+            var parameters = $"({RetryFixSyntax.FreeName(model, position, "result")}, {RetryFixSyntax.FreeName(model, position, "delay")}, {RetryFixSyntax.FreeName(model, position, "retryCount")}, {RetryFixSyntax.FreeName(model, position, "retryContext")})";
+            arguments.Add(SyntaxFactory.Argument(SyntaxFactory.ParseExpression(isAsync ? parameters + " => global::System.Threading.Tasks.Task.CompletedTask" : parameters + " => { }")));
         }
 
         return RetryFixSyntax.Rebuild(model, invocation, name, arguments, callbacks);
+    }
+
+    /// <summary>
+    /// Replaces <paramref name="invocation"/>, shortening the <c>global::System.Threading.Tasks.Task</c> of the added callback
+    /// back to <c>Task</c> and adding the using when the file lacks it.
+    /// </summary>
+    private static SyntaxNode ReplaceWithTasksImport(SyntaxNode root, InvocationExpressionSyntax invocation, InvocationExpressionSyntax replacement, SemanticModel model)
+    {
+        var qualified = new List<MemberAccessExpressionSyntax>();
+        foreach (var node in replacement.DescendantNodes())
+        {
+            if (node is MemberAccessExpressionSyntax { Expression: MemberAccessExpressionSyntax } access && access.ToString() == "global::System.Threading.Tasks.Task")
+            {
+                qualified.Add(access);
+            }
+        }
+
+        var newRoot = root.ReplaceNode(invocation, replacement.ReplaceNodes(qualified, (original, _) => SyntaxFactory.IdentifierName("Task").WithTriviaFrom(original)));
+        return qualified.Count > 0 && newRoot is CompilationUnitSyntax unit
+            ? Shared.Imports.AddIfMissing(unit, model, invocation.SpanStart, "System.Threading.Tasks", "Task")
+            : newRoot;
     }
 
     private static bool ContainsIdentifier(SyntaxNode node, string name)

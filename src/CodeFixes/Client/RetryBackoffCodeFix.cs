@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -16,12 +15,14 @@ using ServerErrors.Analyzers.Flow;
 namespace ServerErrors.Analyzers.CodeFixes.Client;
 
 /// <summary>SE2002: exponential backoff — v7 <c>WaitAndRetry(Async)(n, attempt =&gt; 2^attempt s)</c>, v8 <c>BackoffType = Exponential, UseJitter = true</c>.</summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RetryBackoffCodeFix)), Shared]
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RetryBackoffCodeFix))]
 public sealed class RetryBackoffCodeFix : CodeFixProvider
 {
-    internal const string V7Key = "SE2002.ExponentialSleepProvider";
-    internal const string V8Key = "SE2002.ExponentialBackoffType";
-    internal const string LoopKey = "SE2002.LoopExponentialDelay";
+    /// <summary>
+    /// One equivalence key for every shape of the rule: they are one choice, so FixAll — and one <c>dotnet format
+    /// analyzers</c> pass, which uses the first diagnostic's key — fixes them all.
+    /// </summary>
+    internal const string ExponentialBackoffKey = "SE2002.ExponentialBackoff";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.SE2002_RetryWithoutBackoff.Id);
 
@@ -45,7 +46,7 @@ public sealed class RetryBackoffCodeFix : CodeFixProvider
             case RetryBackoffAnalyzer.KindLoop:
                 if (await RetryLoopFix.CreateAsync(context.Document, diagnostic, context.CancellationToken).ConfigureAwait(false) is { } loop && CanBackOff(loop))
                 {
-                    context.RegisterCodeFix(CodeAction.Create("Wait with exponential backoff", c => BackOffAsync(loop, c), LoopKey), diagnostic);
+                    context.RegisterCodeFix(FixAction.Create("Wait with exponential backoff", context.Document, c => BackOffAsync(loop, c), ExponentialBackoffKey), diagnostic);
                 }
 
                 break;
@@ -55,7 +56,7 @@ public sealed class RetryBackoffCodeFix : CodeFixProvider
                     && V7(model, invocation, kind) is { } replacement)
                 {
                     context.RegisterCodeFix(
-                        CodeAction.Create("Wait with exponential backoff", _ => Task.FromResult(Finish(context.Document, model, unit.ReplaceNode(invocation, replacement), invocation.SpanStart, v8: false)), V7Key),
+                        FixAction.Create("Wait with exponential backoff", context.Document, _ => Task.FromResult(Finish(context.Document, model, unit.ReplaceNode(invocation, replacement), invocation.SpanStart, v8: false)), ExponentialBackoffKey),
                         diagnostic);
                 }
 
@@ -65,7 +66,7 @@ public sealed class RetryBackoffCodeFix : CodeFixProvider
                 if (V8(model, unit, node) is { } newRoot)
                 {
                     context.RegisterCodeFix(
-                        CodeAction.Create("Use exponential backoff with jitter", _ => Task.FromResult(Finish(context.Document, model, newRoot, node.SpanStart, v8: true)), V8Key),
+                        FixAction.Create("Use exponential backoff with jitter", context.Document, _ => Task.FromResult(Finish(context.Document, model, newRoot, node.SpanStart, v8: true)), ExponentialBackoffKey),
                         diagnostic);
                 }
 

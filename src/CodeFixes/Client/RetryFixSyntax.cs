@@ -16,9 +16,14 @@ internal static class RetryFixSyntax
     public static ExpressionSyntax ExponentialSleepProvider()
         => SyntaxFactory.ParseExpression("attempt => TimeSpan.FromSeconds(Math.Pow(2, attempt))");
 
-    /// <summary>Transient statuses only: <c>(int)r.StatusCode &gt;= 500 || r.StatusCode == HttpStatusCode.RequestTimeout || (int)r.StatusCode == 429</c>.</summary>
-    public static ExpressionSyntax TransientCondition(string response)
-        => SyntaxFactory.ParseExpression($"(int){response}.StatusCode >= 500 || {response}.StatusCode == HttpStatusCode.RequestTimeout || (int){response}.StatusCode == 429");
+    /// <summary>
+    /// Transient statuses only, as <c>HandleTransientHttpError()</c> has them: <c>(int)r.StatusCode &gt;= 500 || r.StatusCode == HttpStatusCode.RequestTimeout</c>.
+    /// Not 429: a retry that names 429 must wait for Retry-After (SE2003), which a predicate cannot do; the fix stops retrying it instead.
+    /// </summary>
+    public static ExpressionSyntax TransientCondition(string response, bool maybeNull = false)
+        => SyntaxFactory.ParseExpression(maybeNull
+            ? $"(int?){response}?.StatusCode >= 500 || {response}?.StatusCode == HttpStatusCode.RequestTimeout"
+            : $"(int){response}.StatusCode >= 500 || {response}.StatusCode == HttpStatusCode.RequestTimeout");
 
     private static readonly int[] DefaultVariants = { 0, 3, 2, 1 };
 

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
@@ -14,21 +13,29 @@ using ServerErrors.Analyzers.Flow;
 
 namespace ServerErrors.Analyzers.CodeFixes.Client;
 
-/// <summary>SE2001: narrow the retry condition to transient failures (5xx, 408, 429, network errors).</summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RetryPredicateCodeFix)), Shared]
+/// <summary>
+/// SE2001: narrow the retry condition to transient failures (5xx, 408, network errors), as <c>HandleTransientHttpError()</c> does.
+/// 429 is left out on purpose: retrying it needs the Retry-After wait of SE2003, which a condition cannot express, so a fix that
+/// named it would raise SE2003 on its own output.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RetryPredicateCodeFix))]
 public sealed class RetryPredicateCodeFix : CodeFixProvider
 {
-    internal const string TransientHttpErrorKey = "SE2001.HandleTransientHttpError";
+    /// <summary>
+    /// The first action of every shape (HandleTransientHttpError() where Polly.Extensions.Http is referenced, else the inline
+    /// condition; the HttpRequestException filter; the loop exit): one choice, "retry transient failures only", so FixAll —
+    /// and one <c>dotnet format analyzers</c> pass, which uses the first diagnostic's key — fixes every shape.
+    /// </summary>
+    internal const string TransientOnlyKey = "SE2001.RetryTransientOnly";
+
+    /// <summary>The second choice, offered only beside HandleTransientHttpError(): keep the predicate, narrowed inline.</summary>
     internal const string InlineKey = "SE2001.TransientStatusesOnly";
-    internal const string FilterKey = "SE2001.FilterHttpRequestException";
-    internal const string LoopExitKey = "SE2001.LoopExitOnClientError";
-    internal const string LoopFilterKey = "SE2001.LoopFilterHttpRequestException";
 
     /// <summary>"Is a non-transient 4xx": a C# 9 pattern where the language allows it, comparisons before that.</summary>
     private static string ClientErrorCondition(string status, SyntaxTree tree)
         => ((CSharpParseOptions)tree.Options).LanguageVersion >= LanguageVersion.CSharp9
-            ? $"{status} is >= 400 and < 500 and not 408 and not 429"
-            : $"{status} >= 400 && {status} < 500 && {status} != 408 && {status} != 429";
+            ? $"{status} is >= 400 and < 500 and not 408"
+            : $"{status} >= 400 && {status} < 500 && {status} != 408";
 
     /// <summary><c>HttpRequestException.StatusCode</c> exists from .NET 5: the filter fixes need it.</summary>
     private static bool HasStatusCode(Compilation compilation)
@@ -62,13 +69,13 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
                 if (kind == RetryPredicateAnalyzer.KindLoopCatch && loop.Shape.AdmittingCatch?.Syntax is CatchClauseSyntax clause && HasStatusCode(model.Compilation))
                 {
                     context.RegisterCodeFix(
-                        CodeAction.Create("Do not retry HttpRequestException for 4xx client errors", c => FilterCatchAsync(loop, clause, c), LoopFilterKey),
+                        FixAction.Create("Do not retry HttpRequestException for 4xx client errors", context.Document, c => FilterCatchAsync(loop, clause, c), TransientOnlyKey),
                         diagnostic);
                 }
                 else if (kind == RetryPredicateAnalyzer.KindLoopStatus && ExitAnchor(loop) is { } anchor)
                 {
                     context.RegisterCodeFix(
-                        CodeAction.Create("Stop retrying on 4xx client errors", c => ExitOnClientErrorAsync(loop, anchor, c), LoopExitKey),
+                        FixAction.Create("Stop retrying on 4xx client errors", context.Document, c => ExitOnClientErrorAsync(loop, anchor, c), TransientOnlyKey),
                         diagnostic);
                 }
             }
@@ -81,10 +88,10 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
             if (node.FirstAncestorOrSelf<InvocationExpressionSyntax>() is { } handle && HasStatusCode(model.Compilation))
             {
                 var filter = SyntaxFactory.ParseExpression(
-                    "e => e.StatusCode is null || (int)e.StatusCode >= 500 || e.StatusCode == HttpStatusCode.RequestTimeout || (int)e.StatusCode == 429");
+                    "e => e.StatusCode is null || (int)e.StatusCode >= 500 || e.StatusCode == HttpStatusCode.RequestTimeout");
                 var newHandle = handle.WithArgumentList(SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(filter))));
                 context.RegisterCodeFix(
-                    CodeAction.Create("Retry HttpRequestException only for transient statuses", _ => Task.FromResult(Finish(context.Document, model, unit.ReplaceNode(handle, newHandle), handle.SpanStart)), FilterKey),
+                    FixAction.Create("Retry HttpRequestException only for transient statuses", context.Document, _ => Task.FromResult(Finish(context.Document, model, unit.ReplaceNode(handle, newHandle), handle.SpanStart)), TransientOnlyKey),
                     diagnostic);
             }
 
@@ -109,19 +116,21 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
         }
 
         // HandleTransientHttpError() when Polly.Extensions.Http is referenced and the predicate starts the chain.
+        var offeredTransientHttpError = false;
         if (lambda is not null && kind == RetryPredicateAnalyzer.KindPredicate
             && model.Compilation.GetTypeByMetadataName("Polly.Extensions.Http.HttpPolicyExtensions") is not null
             && TransientHttpErrorTarget(model, lambda) is { } target)
         {
             var replacement = SyntaxFactory.ParseExpression("HttpPolicyExtensions.HandleTransientHttpError()").WithTriviaFrom(target);
             context.RegisterCodeFix(
-                CodeAction.Create("Use HandleTransientHttpError()", _ =>
+                FixAction.Create("Use HandleTransientHttpError()", context.Document, _ =>
                 {
                     var newRoot = unit.ReplaceNode(target, replacement);
                     newRoot = Imports.AddIfMissing(newRoot, model, target.SpanStart, "Polly.Extensions.Http", "HttpPolicyExtensions");
                     return Task.FromResult(context.Document.WithSyntaxRoot(newRoot));
-                }, TransientHttpErrorKey),
+                }, TransientOnlyKey),
                 diagnostic);
+            offeredTransientHttpError = true;
         }
 
         // The boolean condition: the body, or the argument of ValueTask.FromResult(…)/new ValueTask<bool>(…).
@@ -138,7 +147,7 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
         if (Narrow(model, condition) is { } narrowed)
         {
             context.RegisterCodeFix(
-                CodeAction.Create("Retry only transient statuses (5xx, 408, 429)", _ => Task.FromResult(Finish(context.Document, model, unit.ReplaceNode(condition, narrowed.WithTriviaFrom(condition)), condition.SpanStart)), InlineKey),
+                FixAction.Create("Retry only transient statuses (5xx, 408)", context.Document, _ => Task.FromResult(Finish(context.Document, model, unit.ReplaceNode(condition, narrowed.WithTriviaFrom(condition)), condition.SpanStart)), offeredTransientHttpError ? InlineKey : TransientOnlyKey),
                 diagnostic);
         }
     }
@@ -157,13 +166,22 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
         var clauses = new List<ExpressionSyntax>();
         Split(condition, clauses);
         string? response = null;
+        var maybeNull = false;
         var kept = new List<ExpressionSyntax>();
         foreach (var clause in clauses)
         {
             var operation = model.GetOperation(clause);
             if (operation is not null && RetryCondition.AnalyzeResponseCondition(operation).AdmitsClientError)
             {
-                response ??= ResponseText(clause);
+                if (response is null && ResponseOf(clause) is { } tested)
+                {
+                    response = tested.Text;
+
+                    // A response that may be null (Polly v8's Outcome.Result, `r?.…`, `r is { … }`) is tested null-safely, so
+                    // the narrowed condition raises no CS8602 and keeps "no response → not retried by this clause".
+                    maybeNull = tested.NullSafe || model.GetTypeInfo(tested.Expression).Nullability.FlowState == NullableFlowState.MaybeNull
+                        || IsOutcomeResult(model, tested.Expression);
+                }
             }
             else
             {
@@ -176,13 +194,13 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
             return null;
         }
 
-        var result = RetryFixSyntax.TransientCondition(response);
+        var result = RetryFixSyntax.TransientCondition(response, maybeNull).ToString();
         foreach (var clause in kept)
         {
-            result = SyntaxFactory.BinaryExpression(SyntaxKind.LogicalOrExpression, result, clause.WithoutTrivia());
+            result += " || " + clause.WithoutTrivia().ToString();
         }
 
-        return SyntaxFactory.ParseExpression(result.NormalizeWhitespace().ToFullString());
+        return SyntaxFactory.ParseExpression(result);
     }
 
     private static void Split(ExpressionSyntax expression, List<ExpressionSyntax> clauses)
@@ -202,14 +220,27 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
         clauses.Add(expression);
     }
 
-    /// <summary>The response expression a clause tests: the receiver of <c>StatusCode</c>/<c>IsSuccessStatusCode</c>, or the subject of a pattern.</summary>
-    private static string? ResponseText(ExpressionSyntax clause)
+    /// <summary>Polly v8's <c>Outcome&lt;T&gt;.Result</c>: null when the attempt threw, whatever the nullable context says.</summary>
+    private static bool IsOutcomeResult(SemanticModel model, ExpressionSyntax expression)
+        => expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Result" } access
+            && model.GetTypeInfo(access.Expression).Type is { Name: "Outcome", ContainingNamespace.Name: "Polly" };
+
+    /// <summary>
+    /// The response expression a clause tests: the receiver of <c>StatusCode</c>/<c>IsSuccessStatusCode</c> (also through
+    /// <c>?.</c>), or the subject of a pattern; <c>NullSafe</c> when the clause tests it null-safely.
+    /// </summary>
+    private static (ExpressionSyntax Expression, string Text, bool NullSafe)? ResponseOf(ExpressionSyntax clause)
     {
         foreach (var node in clause.DescendantNodesAndSelf())
         {
             if (node is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "StatusCode" or "IsSuccessStatusCode", Parent: not SubpatternSyntax and not ExpressionColonSyntax } access)
             {
-                return access.Expression.ToString();
+                return (access.Expression, access.Expression.ToString(), false);
+            }
+
+            if (node is ConditionalAccessExpressionSyntax { WhenNotNull: MemberBindingExpressionSyntax { Name.Identifier.ValueText: "StatusCode" or "IsSuccessStatusCode" } } conditional)
+            {
+                return (conditional.Expression, conditional.Expression.ToString(), true);
             }
         }
 
@@ -217,7 +248,7 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
         {
             if (node is IsPatternExpressionSyntax isPattern)
             {
-                return isPattern.Expression.ToString();
+                return (isPattern.Expression, isPattern.Expression.ToString(), false);
             }
         }
 
@@ -280,6 +311,11 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
             return $"return {response};";
         }
 
+        if (GiveUpReturn(loop) is { } giveUp)
+        {
+            return giveUp;
+        }
+
         if (!loop.InsideTryWithCatches(anchor))
         {
             return $"{response}.EnsureSuccessStatusCode();";
@@ -288,7 +324,48 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
         return loop.Shape.LoopsForever ? null : "break;";
     }
 
-    // if ((int)r.StatusCode is >= 400 and < 500 and not 408 and not 429) { return r; }   (or r.EnsureSuccessStatusCode())
+    /// <summary>
+    /// The method's own give-up path when the loop is followed by one: <c>return null;</c>, <c>return false;</c>,
+    /// <c>return default;</c> or the return of a variable declared before the loop. A client error gives up the same way
+    /// instead of throwing where the method never threw.
+    /// </summary>
+    private static string? GiveUpReturn(RetryLoopFix loop)
+    {
+        if (loop.Loop.Parent is not BlockSyntax block)
+        {
+            return null;
+        }
+
+        var index = block.Statements.IndexOf(loop.Loop);
+        if (index < 0 || index + 1 >= block.Statements.Count || block.Statements[index + 1] is not ReturnStatementSyntax giveUp)
+        {
+            return null;
+        }
+
+        switch (giveUp.Expression)
+        {
+            case null:
+            case LiteralExpressionSyntax:
+            case DefaultExpressionSyntax:
+                return giveUp.WithoutTrivia().ToString();
+            case IdentifierNameSyntax identifier:
+                foreach (var token in loop.Loop.DescendantTokens())
+                {
+                    // A name declared inside the loop is out of scope after it anyway; keep it simple and safe.
+                    if (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText == identifier.Identifier.ValueText
+                        && token.Parent is VariableDeclaratorSyntax or SingleVariableDesignationSyntax or ForEachStatementSyntax)
+                    {
+                        return null;
+                    }
+                }
+
+                return giveUp.WithoutTrivia().ToString();
+            default:
+                return null;
+        }
+    }
+
+    // if ((int)r.StatusCode is >= 400 and < 500 and not 408) { return r; }   (or r.EnsureSuccessStatusCode())
     private static async Task<Document> ExitOnClientErrorAsync(RetryLoopFix loop, StatementSyntax anchor, System.Threading.CancellationToken cancellationToken)
     {
         var response = loop.Shape.Response!.Name;
@@ -317,7 +394,7 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
         if (RetryCondition.IsHttpRequestException(type) && declaration is not null)
         {
             var name = declaration.Identifier.IsKind(SyntaxKind.None) ? loop.FreeName("e") : declaration.Identifier.ValueText;
-            var transient = $"{name}.StatusCode is null || (int){name}.StatusCode >= 500 || {name}.StatusCode == HttpStatusCode.RequestTimeout || (int){name}.StatusCode == 429";
+            var transient = $"{name}.StatusCode is null || (int){name}.StatusCode >= 500 || {name}.StatusCode == HttpStatusCode.RequestTimeout";
             var condition = clause.Filter is { } existing
                 ? $"{Parenthesize(existing.FilterExpression)} && ({transient})"
                 : transient;

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -9,15 +8,19 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ServerErrors.Analyzers.Client;
+using ServerErrors.Analyzers.CodeFixes.Shared;
 
 namespace ServerErrors.Analyzers.CodeFixes.Client;
 
 /// <summary>SE2004: replace <c>RetryForever*</c>/<c>WaitAndRetryForever*</c> and <c>MaxRetryAttempts = int.MaxValue</c> with a bounded count.</summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnboundedRetryCodeFix)), Shared]
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnboundedRetryCodeFix))]
 public sealed class UnboundedRetryCodeFix : CodeFixProvider
 {
+    /// <summary>
+    /// One equivalence key for every shape of the rule: they are one choice, so FixAll — and one <c>dotnet format
+    /// analyzers</c> pass, which uses the first diagnostic's key — fixes them all.
+    /// </summary>
     internal const string BoundKey = "SE2004.BoundRetries";
-    internal const string BoundLoopKey = "SE2004.BoundRetryLoop";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.SE2004_UnboundedRetry.Id);
 
@@ -43,7 +46,7 @@ public sealed class UnboundedRetryCodeFix : CodeFixProvider
         {
             if (await RetryLoopFix.CreateAsync(context.Document, diagnostic, context.CancellationToken).ConfigureAwait(false) is { } loop && CanBound(loop))
             {
-                context.RegisterCodeFix(CodeAction.Create(title, c => BoundLoopAsync(loop, count, c), BoundLoopKey), diagnostic);
+                context.RegisterCodeFix(FixAction.Create(title, context.Document, c => BoundLoopAsync(loop, count, c), BoundKey), diagnostic);
             }
 
             return;
@@ -52,7 +55,7 @@ public sealed class UnboundedRetryCodeFix : CodeFixProvider
         if (kind == UnboundedRetryAnalyzer.KindMaxRetryAttempts && node.FirstAncestorOrSelf<AssignmentExpressionSyntax>() is { } assignment)
         {
             context.RegisterCodeFix(
-                CodeAction.Create(title, _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(
+                FixAction.Create(title, context.Document, _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(
                     assignment.Right, SyntaxFactory.ParseExpression(count).WithTriviaFrom(assignment.Right)))), BoundKey),
                 diagnostic);
             return;
@@ -63,7 +66,7 @@ public sealed class UnboundedRetryCodeFix : CodeFixProvider
             && Bounded(model, invocation, access.Name.Identifier.ValueText, count) is { } bounded)
         {
             context.RegisterCodeFix(
-                CodeAction.Create(title, _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(invocation, bounded))), BoundKey),
+                FixAction.Create(title, context.Document, _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(invocation, bounded))), BoundKey),
                 diagnostic);
         }
     }
@@ -123,23 +126,32 @@ public sealed class UnboundedRetryCodeFix : CodeFixProvider
     private static async Task<Document> BoundLoopAsync(RetryLoopFix loop, string count, CancellationToken cancellationToken)
     {
         var editor = await loop.EditorAsync(cancellationToken).ConfigureAwait(false);
-        var attempt = loop.FreeName("attempt");
-        loop.DeclareCounterBeforeLoop(editor, attempt);
+
+        // A counter the loop already increments right where it retries (`tries++;` before the delay) is reused: a second
+        // counter next to it would count the same attempts twice over.
+        var existing = ExistingCounter(loop);
+        var attempt = existing ?? loop.FreeName("attempt");
+        var bump = existing is null ? "++" : string.Empty;
+        if (existing is null)
+        {
+            loop.DeclareCounterBeforeLoop(editor, attempt);
+        }
+
         foreach (var point in loop.Shape.RetryPoints)
         {
             switch (point.Syntax)
             {
                 case CatchClauseSyntax { Block: { } block }:
-                    RetryLoopFix.InsertAt(editor, block, 0, RetryLoopFix.Statement($"if (++{attempt} >= {count})\n{{\nthrow;\n}}"));
+                    RetryLoopFix.InsertAt(editor, block, existing is null ? 0 : 1, RetryLoopFix.Statement($"if ({bump}{attempt} >= {count})\n{{\nthrow;\n}}"));
                     break;
                 case ContinueStatementSyntax @continue:
-                    RetryLoopFix.InsertBefore(editor, @continue, GiveUp(loop, @continue.SpanStart, attempt, count));
+                    RetryLoopFix.InsertBefore(editor, @continue, GiveUp(loop, @continue.SpanStart, attempt, count, bump));
                     break;
                 case BlockSyntax body:
                 {
                     var index = loop.EndIndexBeforeDelays(body);
                     var position = RetryLoopFix.PositionIn(body, index);
-                    RetryLoopFix.InsertAt(editor, body, index, GiveUp(loop, position, attempt, count));
+                    RetryLoopFix.InsertAt(editor, body, index, GiveUp(loop, position, attempt, count, bump));
                     break;
                 }
             }
@@ -168,7 +180,56 @@ public sealed class UnboundedRetryCodeFix : CodeFixProvider
         return false;
     }
 
-    private static StatementSyntax GiveUp(RetryLoopFix loop, int position, string attempt, string count)
+    /// <summary>
+    /// The local counter incremented (<c>n++</c>, <c>++n</c>, <c>n += 1</c>) by the statement just before every retry point
+    /// (the first statement of a retrying catch block), declared before the loop; null when the retry points do not all have one.
+    /// </summary>
+    private static string? ExistingCounter(RetryLoopFix loop)
+    {
+        string? name = null;
+        foreach (var point in loop.Shape.RetryPoints)
+        {
+            StatementSyntax? before = point.Syntax switch
+            {
+                CatchClauseSyntax { Block.Statements.Count: > 0 } clause => clause.Block.Statements[0],
+                ContinueStatementSyntax { Parent: BlockSyntax block } @continue => Previous(block, block.Statements.IndexOf(@continue)),
+                BlockSyntax body => Previous(body, loop.EndIndexBeforeDelays(body)),
+                _ => null,
+            };
+
+            var counter = before is ExpressionStatementSyntax { Expression: var increment } ? IncrementedLocal(loop, increment) : null;
+            if (counter is null || (name is not null && name != counter))
+            {
+                return null;
+            }
+
+            name = counter;
+        }
+
+        return name;
+
+        static StatementSyntax? Previous(BlockSyntax block, int index) => index > 0 && index <= block.Statements.Count ? block.Statements[index - 1] : null;
+    }
+
+    private static string? IncrementedLocal(RetryLoopFix loop, ExpressionSyntax increment)
+    {
+        var target = increment switch
+        {
+            PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostIncrementExpression } post => post.Operand,
+            PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression } pre => pre.Operand,
+            AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.AddAssignmentExpression, Right: LiteralExpressionSyntax { Token.ValueText: "1" } } add => add.Left,
+            _ => null,
+        };
+
+        return target is IdentifierNameSyntax identifier
+            && loop.Model.GetSymbolInfo(identifier).Symbol is ILocalSymbol { Type.SpecialType: SpecialType.System_Int32 or SpecialType.System_Int64 } local
+            && local.DeclaringSyntaxReferences.Length == 1
+            && !loop.Loop.Span.Contains(local.DeclaringSyntaxReferences[0].Span)
+                ? identifier.Identifier.ValueText
+                : null;
+    }
+
+    private static StatementSyntax GiveUp(RetryLoopFix loop, int position, string attempt, string count, string bump)
     {
         string giveUp;
         if (loop.ResponseInScope(position) && loop.Shape.Response is { } response)
@@ -184,6 +245,6 @@ public sealed class UnboundedRetryCodeFix : CodeFixProvider
             giveUp = $"throw new HttpRequestException($\"The request failed after {{{attempt}}} attempts.\");";
         }
 
-        return RetryLoopFix.Statement($"if (++{attempt} >= {count})\n{{\n{giveUp}\n}}");
+        return RetryLoopFix.Statement($"if ({bump}{attempt} >= {count})\n{{\n{giveUp}\n}}");
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -14,14 +13,17 @@ using ServerErrors.Analyzers.Server;
 namespace ServerErrors.Analyzers.CodeFixes.Server;
 
 /// <summary>SE1002: wrap <c>UseDeveloperExceptionPage()</c> in an IsDevelopment() check; make EnableDetailedErrors follow it.</summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DetailedErrorsOutsideDevelopmentCodeFix)), Shared]
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DetailedErrorsOutsideDevelopmentCodeFix))]
 public sealed class DetailedErrorsOutsideDevelopmentCodeFix : CodeFixProvider
 {
-    internal const string WrapKey = "SE1002.WrapInIsDevelopment";
-    internal const string AssignKey = "SE1002.AssignIsDevelopment";
+    /// <summary>
+    /// One equivalence key for every shape of the rule: they are one choice, so FixAll — and one <c>dotnet format
+    /// analyzers</c> pass, which uses the first diagnostic's key — fixes them all.
+    /// </summary>
+    internal const string OnlyInDevelopmentKey = "SE1002.OnlyInDevelopment";
+
+    /// <summary>A second choice, offered only under minimal hosting: remove the call instead of guarding it.</summary>
     internal const string RemoveCallKey = "SE1002.RemoveDeveloperExceptionPage";
-    internal const string RemoveEnvironmentKey = "SE1002.RemoveEnvironmentNameAssignment";
-    internal const string AttributeFalseKey = "SE1002.AttributeFalse";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.SE1002_DetailedErrorsOutsideDevelopment.Id);
@@ -46,14 +48,14 @@ public sealed class DetailedErrorsOutsideDevelopmentCodeFix : CodeFixProvider
             case DetailedErrorsOutsideDevelopmentAnalyzer.KindDetailedErrors
                 when node.FirstAncestorOrSelf<AssignmentExpressionSyntax>() is { } assignment:
                 context.RegisterCodeFix(
-                    CodeAction.Create("Enable detailed errors only in Development", c => AssignIsDevelopmentAsync(document, assignment, c), AssignKey),
+                    FixAction.Create("Enable detailed errors only in Development", document, c => AssignIsDevelopmentAsync(document, assignment, c), OnlyInDevelopmentKey),
                     diagnostic);
                 break;
 
             case DetailedErrorsOutsideDevelopmentAnalyzer.KindIncludeExceptionDetails
                 when node.FirstAncestorOrSelf<AssignmentExpressionSyntax>() is { } predicate && ReturnedTrue(predicate.Right) is { } literal:
                 context.RegisterCodeFix(
-                    CodeAction.Create("Include exception details only in Development", c => ReturnIsDevelopmentAsync(document, predicate, literal, c), AssignKey),
+                    FixAction.Create("Include exception details only in Development", document, c => ReturnIsDevelopmentAsync(document, predicate, literal, c), OnlyInDevelopmentKey),
                     diagnostic);
                 break;
 
@@ -63,10 +65,11 @@ public sealed class DetailedErrorsOutsideDevelopmentCodeFix : CodeFixProvider
                 if (WrapTarget.Find(invocation) is { } target)
                 {
                     context.RegisterCodeFix(
-                        CodeAction.Create(
+                        FixAction.Create(
                             isDeveloperPage ? "Use the developer exception page only in Development" : "Use the database error page only in Development",
+                            document,
                             c => WrapAsync(document, invocation, target, c),
-                            WrapKey),
+                            OnlyInDevelopmentKey),
                         diagnostic);
                 }
 
@@ -74,7 +77,7 @@ public sealed class DetailedErrorsOutsideDevelopmentCodeFix : CodeFixProvider
                 if (isDeveloperPage && await CanRemoveCallAsync(document, invocation, context.CancellationToken).ConfigureAwait(false))
                 {
                     context.RegisterCodeFix(
-                        CodeAction.Create("Remove UseDeveloperExceptionPage() (WebApplication shows it in Development already)", c => RemoveCallAsync(document, invocation, c), RemoveCallKey),
+                        FixAction.Create("Remove UseDeveloperExceptionPage() (WebApplication shows it in Development already)", document, c => RemoveCallAsync(document, invocation, c), RemoveCallKey),
                         diagnostic);
                 }
 
@@ -83,17 +86,18 @@ public sealed class DetailedErrorsOutsideDevelopmentCodeFix : CodeFixProvider
             case DetailedErrorsOutsideDevelopmentAnalyzer.KindAttribute
                 when node.FirstAncestorOrSelf<AttributeArgumentSyntax>() is { NameEquals: not null } argument:
                 context.RegisterCodeFix(
-                    CodeAction.Create(
+                    FixAction.Create(
                         "Do not include exception details in faults (use ServiceDebugBehavior in Development)",
+                        document,
                         c => ReplaceWithFalseAsync(document, argument.Expression, c),
-                        AttributeFalseKey),
+                        OnlyInDevelopmentKey),
                     diagnostic);
                 break;
 
             case DetailedErrorsOutsideDevelopmentAnalyzer.KindForcedEnvironment
                 when node.FirstAncestorOrSelf<AssignmentExpressionSyntax>() is { Parent: ExpressionStatementSyntax { Parent: BlockSyntax or GlobalStatementSyntax } statement }:
                 context.RegisterCodeFix(
-                    CodeAction.Create("Remove the EnvironmentName assignment (set ASPNETCORE_ENVIRONMENT instead)", c => RemoveStatementAsync(document, statement, c), RemoveEnvironmentKey),
+                    FixAction.Create("Remove the EnvironmentName assignment (set ASPNETCORE_ENVIRONMENT instead)", document, c => RemoveStatementAsync(document, statement, c), OnlyInDevelopmentKey),
                     diagnostic);
                 break;
         }

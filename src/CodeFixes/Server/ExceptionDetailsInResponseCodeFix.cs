@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -20,7 +19,7 @@ namespace ServerErrors.Analyzers.CodeFixes.Server;
 /// SE1001: replace the leaked exception data with a generic message, keeping the response shape (and adding a
 /// request id to an object payload when an HttpContext is reachable); optionally also log the exception.
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ExceptionDetailsInResponseCodeFix)), Shared]
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ExceptionDetailsInResponseCodeFix))]
 public sealed class ExceptionDetailsInResponseCodeFix : CodeFixProvider
 {
     internal const string GenericMessageKey = "SE1001.GenericMessage";
@@ -52,16 +51,18 @@ public sealed class ExceptionDetailsInResponseCodeFix : CodeFixProvider
             return;
         }
 
-        context.RegisterCodeFix(
-            CodeAction.Create(GenericMessageTitle, c => ApplyAsync(document, diagnostic.Location.SourceSpan, withLog: false, c), GenericMessageKey),
-            diagnostic);
-
+        // Logging first where a logger is in scope: it is what a reviewer asks for, and what `dotnet format
+        // analyzers` applies (the first action). FixAll with that key logs where it can and fixes the rest without.
         if (PlanLog(model, leak, context.CancellationToken) is not null)
         {
             context.RegisterCodeFix(
-                CodeAction.Create(GenericMessageAndLogTitle, c => ApplyAsync(document, diagnostic.Location.SourceSpan, withLog: true, c), GenericMessageAndLogKey),
+                FixAction.Create(GenericMessageAndLogTitle, document, c => ApplyAsync(document, diagnostic.Location.SourceSpan, withLog: true, c), GenericMessageAndLogKey),
                 diagnostic);
         }
+
+        context.RegisterCodeFix(
+            FixAction.Create(GenericMessageTitle, document, c => ApplyAsync(document, diagnostic.Location.SourceSpan, withLog: false, c), GenericMessageKey),
+            diagnostic);
     }
 
     private static ExpressionSyntax? FindLeak(SyntaxNode root, TextSpan span)
@@ -84,8 +85,16 @@ public sealed class ExceptionDetailsInResponseCodeFix : CodeFixProvider
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         return root is not null && FindLeak(root, span) is { } leak
-            ? await ApplyAsync(document, leak, withLog, cancellationToken).ConfigureAwait(false) ?? document
+            ? await DropNewlyUnusedCatchVariablesAsync(root, await ApplyAsync(document, leak, withLog, cancellationToken).ConfigureAwait(false) ?? document, cancellationToken).ConfigureAwait(false)
             : document;
+    }
+
+    /// <summary>Keeps the fixed code free of CS0168 when the leak was the catch variable's only use.</summary>
+    private static async Task<Document> DropNewlyUnusedCatchVariablesAsync(SyntaxNode before, Document fixedDocument, CancellationToken cancellationToken)
+    {
+        var after = await fixedDocument.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var dropped = after is null ? null : CatchVariables.DropNewlyUnused(before, after);
+        return dropped is null || ReferenceEquals(dropped, after) ? fixedDocument : fixedDocument.WithSyntaxRoot(dropped);
     }
 
     /// <summary>Fixes one leak; with <paramref name="withLog"/> also logs the exception when a logger is in scope and it is not logged yet.</summary>
@@ -348,10 +357,18 @@ public sealed class ExceptionDetailsInResponseCodeFix : CodeFixProvider
 
         items[items.Count - 1] = items[items.Count - 1].WithTrailingTrivia(lastTrailing);
 
+        // A trailing comma stays last, with its line break: `requestId = …,` then `}` on its own line.
+        var hasTrailingComma = members.SeparatorCount == members.Count;
+        var inner = hasTrailingComma ? separators.Count - 1 : separators.Count;
         var newSeparators = new List<SyntaxToken>();
         for (var i = 0; i < items.Count - 1; i++)
         {
-            newSeparators.Add(i < separators.Count ? separators[i] : template);
+            newSeparators.Add(i < inner ? separators[i] : template);
+        }
+
+        if (hasTrailingComma)
+        {
+            newSeparators.Add(separators[separators.Count - 1]);
         }
 
         return anonymous.WithInitializers(SyntaxFactory.SeparatedList(items, newSeparators));
@@ -654,6 +671,7 @@ public sealed class ExceptionDetailsInResponseCodeFix : CodeFixProvider
 
                 var document = solution.GetDocument(original.Id)!;
                 var fixedDocument = await FixDocumentAsync(document, diagnostics, withLog, cancellationToken).ConfigureAwait(false);
+                fixedDocument = await EndOfLine.CleanUpAndApplyAsync(document, fixedDocument, cancellationToken).ConfigureAwait(false);
                 solution = fixedDocument.Project.Solution;
             }
 
@@ -681,6 +699,7 @@ public sealed class ExceptionDetailsInResponseCodeFix : CodeFixProvider
                 }
             }
 
+            var before = root;
             document = document.WithSyntaxRoot(root.ReplaceNodes(marked.Keys, (original, rewritten) => rewritten.WithAdditionalAnnotations(marked[original])));
             foreach (var annotation in annotations)
             {
@@ -697,7 +716,7 @@ public sealed class ExceptionDetailsInResponseCodeFix : CodeFixProvider
                 }
             }
 
-            return document;
+            return await DropNewlyUnusedCatchVariablesAsync(before, document, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -19,19 +18,29 @@ namespace ServerErrors.Analyzers.CodeFixes.Server;
 /// SE1005: a <c>TimeSpan</c> becomes whole seconds, a date becomes <c>ToString("R")</c>, a constant with a unit
 /// becomes its seconds.
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RetryAfterFormatCodeFix)), Shared]
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RetryAfterFormatCodeFix))]
 public sealed class RetryAfterFormatCodeFix : CodeFixProvider
 {
-    internal const string TimeSpanKey = "SE1005.TimeSpanToSeconds";
-    internal const string DateKey = "SE1005.DateToHttpDate";
-    internal const string ConstantKey = "SE1005.ConstantToSeconds";
-    internal const string FractionalKey = "SE1005.NumberToWholeSeconds";
+    /// <summary>
+    /// One equivalence key for every shape (constant, TimeSpan, date, local time): they are one choice, so FixAll — and one
+    /// <c>dotnet format analyzers</c> pass, which uses the first diagnostic's key — fixes them all.
+    /// </summary>
+    internal const string ValidRetryAfterKey = "SE1005.ValidRetryAfter";
+
+    // What a rewrite does (titles and imports); not equivalence keys.
+    private const string TimeSpanKind = "TimeSpan";
+    private const string DateKind = "Date";
+    private const string ConstantKind = "Constant";
+    private const string LocalTimeKind = "LocalTime";
+    private const string FractionalKind = "Fractional";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.SE1005_InvalidRetryAfterValue.Id);
 
     public override FixAllProvider GetFixAllProvider()
-        => FixAllProvider.Create(static (context, document, diagnostics) => FixDocumentAsync(document, diagnostics, context.CodeActionEquivalenceKey, context.CancellationToken));
+        => FixAllProvider.Create(static async (context, document, diagnostics) => await FixDocumentAsync(document, diagnostics, context.CodeActionEquivalenceKey, context.CancellationToken).ConfigureAwait(false) is { } fixedDocument
+            ? await EndOfLine.CleanUpAndApplyAsync(document, fixedDocument, context.CancellationToken).ConfigureAwait(false)
+            : null);
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
@@ -50,15 +59,16 @@ public sealed class RetryAfterFormatCodeFix : CodeFixProvider
 
             var title = rewrite.Key switch
             {
-                TimeSpanKey => "Send whole seconds",
-                FractionalKey => "Send whole, non-negative seconds (rounded up)",
-                DateKey => "Send an HTTP-date (\"R\")",
+                TimeSpanKind => "Send whole seconds",
+                FractionalKind => "Send whole, non-negative seconds (rounded up)",
+                DateKind => "Send an HTTP-date (\"R\")",
+                LocalTimeKind => "Send the time in UTC (DateTime.UtcNow)",
                 _ => $"Send {rewrite.Replacement}",
             };
             var document = context.Document;
-            var key = rewrite.Key;
+            var key = ValidRetryAfterKey;
             context.RegisterCodeFix(
-                CodeAction.Create(title, async c => await FixDocumentAsync(document, ImmutableArray.Create(diagnostic), key, c).ConfigureAwait(false) ?? document, key),
+                FixAction.Create(title, document, async c => await FixDocumentAsync(document, ImmutableArray.Create(diagnostic), key, c).ConfigureAwait(false) ?? document, key),
                 diagnostic);
         }
     }
@@ -77,16 +87,16 @@ public sealed class RetryAfterFormatCodeFix : CodeFixProvider
         var position = 0;
         foreach (var diagnostic in diagnostics)
         {
-            if (Rewrite(root, diagnostic) is not { } rewrite || (equivalenceKey is not null && rewrite.Key != equivalenceKey) || replacements.ContainsKey(rewrite.Node))
+            if (Rewrite(root, diagnostic) is not { } rewrite || (equivalenceKey is not null && equivalenceKey != ValidRetryAfterKey) || replacements.ContainsKey(rewrite.Node))
             {
                 continue;
             }
 
             replacements.Add(rewrite.Node, rewrite.Replacement);
-            if (rewrite.Key is TimeSpanKey or FractionalKey)
+            if (rewrite.Key is TimeSpanKind or FractionalKind)
             {
                 needsGlobalization = true;
-                needsSystem |= rewrite.Key == FractionalKey;
+                needsSystem |= rewrite.Key == FractionalKind;
                 position = rewrite.Node.SpanStart;
             }
         }
@@ -158,7 +168,7 @@ public sealed class RetryAfterFormatCodeFix : CodeFixProvider
                 }
 
                 var literal = SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(seconds));
-                return new RewriteInfo(expression, literal.WithTriviaFrom(expression), ConstantKey);
+                return new RewriteInfo(expression, literal.WithTriviaFrom(expression), ConstantKind);
 
             case nameof(RetryAfterValueKind.TimeSpan):
                 if (Formatted(expression) is not { } span)
@@ -167,7 +177,7 @@ public sealed class RetryAfterFormatCodeFix : CodeFixProvider
                 }
 
                 var seconds2 = SyntaxFactory.ParseExpression($"((int){Receiver(span)}.TotalSeconds).ToString(CultureInfo.InvariantCulture)");
-                return new RewriteInfo(expression, seconds2.WithTriviaFrom(expression).WithAdditionalAnnotations(Formatter.Annotation), TimeSpanKey);
+                return new RewriteInfo(expression, seconds2.WithTriviaFrom(expression).WithAdditionalAnnotations(Formatter.Annotation), TimeSpanKind);
 
             case nameof(RetryAfterValueKind.Fractional):
                 if (Formatted(expression) is not { } number)
@@ -177,7 +187,7 @@ public sealed class RetryAfterFormatCodeFix : CodeFixProvider
 
                 // Rounded up so that clients never come back early; never below zero. C# 7.3-safe syntax.
                 var whole = SyntaxFactory.ParseExpression($"Math.Max(0, (int)Math.Ceiling({number.WithoutTrivia()})).ToString(CultureInfo.InvariantCulture)");
-                return new RewriteInfo(expression, whole.WithTriviaFrom(expression).WithAdditionalAnnotations(Formatter.Annotation), FractionalKey);
+                return new RewriteInfo(expression, whole.WithTriviaFrom(expression).WithAdditionalAnnotations(Formatter.Annotation), FractionalKind);
 
             case nameof(RetryAfterValueKind.Date):
                 if (Formatted(expression) is not { } date)
@@ -185,12 +195,36 @@ public sealed class RetryAfterFormatCodeFix : CodeFixProvider
                     return null;
                 }
 
-                var httpDate = SyntaxFactory.ParseExpression($"{Receiver(date)}.ToString(\"R\")");
-                return new RewriteInfo(expression, httpDate.WithTriviaFrom(expression).WithAdditionalAnnotations(Formatter.Annotation), DateKey);
+                // DateTime.Now would go out as local time labelled GMT: send UtcNow.
+                var httpDate = SyntaxFactory.ParseExpression($"{Receiver(ToUtcNow(date))}.ToString(\"R\")");
+                return new RewriteInfo(expression, httpDate.WithTriviaFrom(expression).WithAdditionalAnnotations(Formatter.Annotation), DateKind);
+
+            case nameof(RetryAfterValueKind.LocalTime):
+                if (Formatted(expression) is not { } local || ToUtcNow(local) == local)
+                {
+                    return null;
+                }
+
+                return new RewriteInfo(local, ToUtcNow(local).WithTriviaFrom(local), LocalTimeKind);
 
             default:
                 return null;
         }
+    }
+
+    /// <summary><c>DateTime.Now.AddSeconds(30)</c> → <c>DateTime.UtcNow.AddSeconds(30)</c>; other expressions unchanged.</summary>
+    private static ExpressionSyntax ToUtcNow(ExpressionSyntax value)
+    {
+        var current = value;
+        while (current is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax shifted } && shifted.Name.Identifier.ValueText.StartsWith("Add", System.StringComparison.Ordinal))
+        {
+            current = shifted.Expression;
+        }
+
+        return current is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Now", Expression: var type } now
+            && (type.ToString() is "DateTime" or "System.DateTime" or "global::System.DateTime")
+            ? value.ReplaceNode(now, now.WithName(SyntaxFactory.IdentifierName("UtcNow").WithTriviaFrom(now.Name)))
+            : value;
     }
 
     /// <summary>The formatted value: the receiver of <c>x.ToString(…)</c>, or the single hole of <c>$"{x}"</c>.</summary>

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -21,11 +20,14 @@ namespace ServerErrors.Analyzers.CodeFixes.Server;
 /// minimal-API lambda and turning expression bodies into blocks where needed), or give the rate limiter an
 /// <c>OnRejected</c> that copies the lease's retry-after metadata.
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RetryAfterMissingCodeFix)), Shared]
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RetryAfterMissingCodeFix))]
 public sealed class RetryAfterMissingCodeFix : CodeFixProvider
 {
-    internal const string AddHeaderKey = "SE1003.AddRetryAfterHeader";
-    internal const string AddOnRejectedKey = "SE1003.AddOnRejected";
+    /// <summary>
+    /// One equivalence key for every shape (a header before the response, an OnRejected for a rate limiter; SE1003 and SE1004): they are one choice, so FixAll — and one <c>dotnet format
+    /// analyzers</c> pass, which uses the first diagnostic's key — fixes them all.
+    /// </summary>
+    internal const string SetRetryAfterKey = "SE1003.SetRetryAfter";
 
     private const string DefaultContextParameterName = "httpContext";
 
@@ -34,7 +36,9 @@ public sealed class RetryAfterMissingCodeFix : CodeFixProvider
         Descriptors.SE1004_TooManyRequestsWithoutRetryAfter.Id);
 
     public override FixAllProvider GetFixAllProvider()
-        => FixAllProvider.Create(static (context, document, diagnostics) => FixDocumentAsync(document, diagnostics, context.CodeActionEquivalenceKey, context.CancellationToken));
+        => FixAllProvider.Create(static async (context, document, diagnostics) => await FixDocumentAsync(document, diagnostics, context.CodeActionEquivalenceKey, context.CancellationToken).ConfigureAwait(false) is { } fixedDocument
+            ? await EndOfLine.CleanUpAndApplyAsync(document, fixedDocument, context.CancellationToken).ConfigureAwait(false)
+            : null);
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
@@ -53,12 +57,13 @@ public sealed class RetryAfterMissingCodeFix : CodeFixProvider
                 continue;
             }
 
-            var (title, key) = plan.IsRateLimiter
-                ? (plan.Handler is null ? "Add an OnRejected that sets Retry-After" : "Set Retry-After in OnRejected from the lease", AddOnRejectedKey)
-                : (plan.Handler is null ? "Set the Retry-After header" : "Set the Retry-After header from the lease", AddHeaderKey);
+            var title = plan.IsRateLimiter
+                ? (plan.Handler is null ? "Add an OnRejected that sets Retry-After" : "Set Retry-After in OnRejected from the lease")
+                : (plan.Handler is null ? "Set the Retry-After header" : "Set the Retry-After header from the lease");
+            var key = SetRetryAfterKey;
             var document = context.Document;
             context.RegisterCodeFix(
-                CodeAction.Create(title, async c => await FixDocumentAsync(document, ImmutableArray.Create(diagnostic), key, c).ConfigureAwait(false) ?? document, key),
+                FixAction.Create(title, document, async c => await FixDocumentAsync(document, ImmutableArray.Create(diagnostic), key, c).ConfigureAwait(false) ?? document, key),
                 diagnostic);
         }
     }
@@ -79,7 +84,7 @@ public sealed class RetryAfterMissingCodeFix : CodeFixProvider
         foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
         {
             var plan = Plan.Create(root, model, diagnostic, cancellationToken);
-            if (plan is null || (equivalenceKey is not null && equivalenceKey != (plan.IsRateLimiter ? AddOnRejectedKey : AddHeaderKey)))
+            if (plan is null || (equivalenceKey is not null && equivalenceKey != SetRetryAfterKey))
             {
                 continue;
             }

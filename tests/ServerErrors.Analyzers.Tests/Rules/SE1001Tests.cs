@@ -155,7 +155,7 @@ public class SE1001Tests
             public IActionResult Get()
             {
                 try { return Ok(); }
-                catch (Exception ex)
+                catch (Exception)
                 {
                     return StatusCode(500, new { error = "An unexpected error occurred.", requestId = HttpContext.TraceIdentifier });
                 }
@@ -201,7 +201,7 @@ public class SE1001Tests
             }
             """,
         CodeActionEquivalenceKey = ExceptionDetailsInResponseCodeFix.GenericMessageAndLogKey,
-        ExpectedCodeActionTitles = new() { ExceptionDetailsInResponseCodeFix.GenericMessageTitle, ExceptionDetailsInResponseCodeFix.GenericMessageAndLogTitle },
+        ExpectedCodeActionTitles = new() { ExceptionDetailsInResponseCodeFix.GenericMessageAndLogTitle, ExceptionDetailsInResponseCodeFix.GenericMessageTitle },
     }.RunAsync();
 #endif
 
@@ -256,8 +256,136 @@ public class SE1001Tests
             }
             """,
         CodeActionEquivalenceKey = ExceptionDetailsInResponseCodeFix.GenericMessageAndLogKey,
-        ExpectedCodeActionTitles = new() { ExceptionDetailsInResponseCodeFix.GenericMessageTitle, ExceptionDetailsInResponseCodeFix.GenericMessageAndLogTitle },
+        ExpectedCodeActionTitles = new() { ExceptionDetailsInResponseCodeFix.GenericMessageAndLogTitle, ExceptionDetailsInResponseCodeFix.GenericMessageTitle },
     }.RunAsync();
+
+    [Fact]
+    public Task Fix_FirstAction_WithLoggerInScope_Logs() => new CodeFixTest<ExceptionDetailsInResponseAnalyzer, ExceptionDetailsInResponseCodeFix>
+    {
+        // No equivalence key: the first action, as `dotnet format analyzers` applies it, logs the exception.
+        TestCode = """
+            using Microsoft.AspNetCore.Mvc;
+
+            public class OrdersController : ControllerBase
+            {
+                private readonly ILogger<OrdersController> _logger;
+
+                public OrdersController(ILogger<OrdersController> logger) => _logger = logger;
+
+                public IActionResult Get()
+                {
+                    try { return Ok(); }
+                    catch (Exception ex)
+                    {
+                        return StatusCode(500, [|ex.Message|]);
+                    }
+                }
+            }
+            """,
+        FixedCode = """
+            using Microsoft.AspNetCore.Mvc;
+
+            public class OrdersController : ControllerBase
+            {
+                private readonly ILogger<OrdersController> _logger;
+
+                public OrdersController(ILogger<OrdersController> logger) => _logger = logger;
+
+                public IActionResult Get()
+                {
+                    try { return Ok(); }
+                    catch (Exception ex)
+                    {
+                        _logger.LogError(ex, "Unhandled exception");
+                        return StatusCode(500, "An unexpected error occurred.");
+                    }
+                }
+            }
+            """,
+    }.RunAsync();
+
+    [Fact]
+    public Task Fix_FirstAction_WithoutLogger_DropsTheNowUnusedCatchVariable() => Fix(
+        """
+        using Microsoft.AspNetCore.Mvc;
+
+        public class OrdersController : ControllerBase
+        {
+            public IActionResult Get()
+            {
+                try { return Ok(); }
+                catch (InvalidOperationException ex)
+                {
+                    return StatusCode(500, [|ex.Message|]);
+                }
+                catch (Exception ex) when (ex.Data.Count > 0)
+                {
+                    return StatusCode(500, [|ex.ToString()|]);
+                }
+            }
+        }
+        """,
+        """
+        using Microsoft.AspNetCore.Mvc;
+
+        public class OrdersController : ControllerBase
+        {
+            public IActionResult Get()
+            {
+                try { return Ok(); }
+                catch (InvalidOperationException)
+                {
+                    return StatusCode(500, "An unexpected error occurred.");
+                }
+                catch (Exception ex) when (ex.Data.Count > 0)
+                {
+                    return StatusCode(500, "An unexpected error occurred.");
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_MultiLineAnonymousObjectWithTrailingComma_KeepsTheLayout() => Fix(
+        """
+        using Microsoft.AspNetCore.Mvc;
+
+        public class OrdersController : ControllerBase
+        {
+            public IActionResult Get()
+            {
+                try { return Ok(); }
+                catch (Exception ex)
+                {
+                    return StatusCode(500, new
+                    {
+                        error = "Order lookup failed",
+                        detail = [|ex.Message|],
+                    });
+                }
+            }
+        }
+        """,
+        """
+        using Microsoft.AspNetCore.Mvc;
+
+        public class OrdersController : ControllerBase
+        {
+            public IActionResult Get()
+            {
+                try { return Ok(); }
+                catch (Exception)
+                {
+                    return StatusCode(500, new
+                    {
+                        error = "Order lookup failed",
+                        detail = "An unexpected error occurred.",
+                        requestId = HttpContext.TraceIdentifier,
+                    });
+                }
+            }
+        }
+        """);
 
     private static Task Fix(string source, string fixedSource) => Verify.VerifyCodeFixAsync(source, fixedSource);
 
@@ -372,7 +500,7 @@ public class SE1001Tests
             public IActionResult Get()
             {
                 try { return Ok(); }
-                catch (InvalidOperationException e)
+                catch (InvalidOperationException)
                 {
                     return new JsonResult(new { message = "An unexpected error occurred.", requestId = HttpContext.TraceIdentifier }) { StatusCode = 500 };
                 }
@@ -805,22 +933,22 @@ public class SE1001Tests
                 app.MapGet("/a", IResult () =>
                 {
                     try { return Results.Ok(); }
-                    catch (Exception ex) { return Results.Problem("An unexpected error occurred."); }
+                    catch (Exception) { return Results.Problem("An unexpected error occurred."); }
                 });
                 app.MapGet("/b", IResult (HttpContext context) =>
                 {
                     try { return Results.Ok(); }
-                    catch (Exception ex) { return Results.Json(new { error = "An unexpected error occurred.", requestId = context.TraceIdentifier }, statusCode: 500); }
+                    catch (Exception) { return Results.Json(new { error = "An unexpected error occurred.", requestId = context.TraceIdentifier }, statusCode: 500); }
                 });
                 app.MapGet("/c", IResult () =>
                 {
                     try { return Results.Ok(); }
-                    catch (Exception ex) { return Results.Content("An unexpected error occurred.", "text/plain", statusCode: 503); }
+                    catch (Exception) { return Results.Content("An unexpected error occurred.", "text/plain", statusCode: 503); }
                 });
                 app.MapGet("/d", IResult () =>
                 {
                     try { return Results.Ok(); }
-                    catch (Exception ex) { return Results.Text("An unexpected error occurred.", statusCode: 500); }
+                    catch (Exception) { return Results.Text("An unexpected error occurred.", statusCode: 500); }
                 });
             }
         }
@@ -1797,7 +1925,7 @@ public class SE1001Tests
                 {
                     await next(context);
                 }
-                catch (Exception ex)
+                catch (Exception)
                 {
                     context.Response.ContentType = "application/json";
                     context.Response.StatusCode = (int)HttpStatusCode.InternalServerError;

@@ -174,7 +174,7 @@ public class SE1004Tests
         app.UseRateLimiter();
         app.Run();
         """,
-        RetryAfterMissingCodeFix.AddOnRejectedKey);
+        RetryAfterMissingCodeFix.SetRetryAfterKey);
 
     [Fact]
     public Task RateLimiter_Rejection503_ExpressionLambda_AddsOnRejected() => new CodeFixTest<RetryAfterMissingAnalyzer, RetryAfterMissingCodeFix>
@@ -391,7 +391,7 @@ public class SE1004Tests
         });
         builder.Build().Run();
         """,
-        RetryAfterMissingCodeFix.AddOnRejectedKey);
+        RetryAfterMissingCodeFix.SetRetryAfterKey);
 
     [Fact]
     public Task RateLimiter_ExistingOnRejectedBefore_ExpressionBodied_CopyGoesIntoIt() => new CodeFixTest<RetryAfterMissingAnalyzer, RetryAfterMissingCodeFix>

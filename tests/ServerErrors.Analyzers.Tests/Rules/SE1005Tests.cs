@@ -41,7 +41,37 @@ public class SE1005Tests
     }.RunAsync();
 
     [Fact]
-    public Task ConstantWithoutReading_FlaggedWithoutFix() => Verify.VerifyCodeFixAsync(
+    public Task LocalTimeAsHttpDate_Flagged_FixUsesUtcNow() => Verify.VerifyCodeFixAsync(
+        """
+        public class Middleware
+        {
+            public void A(HttpContext context) => context.Response.Headers.RetryAfter = [|DateTime.Now.AddSeconds(30).ToString("R")|];
+            public void B(HttpContext context) => context.Response.Headers["Retry-After"] = [|DateTime.Now.ToString("r")|];
+            public void C(HttpContext context) => context.Response.Headers.RetryAfter = [|DateTime.Now.AddMinutes(1).ToString()|];
+        }
+        """,
+        """
+        public class Middleware
+        {
+            public void A(HttpContext context) => context.Response.Headers.RetryAfter = DateTime.UtcNow.AddSeconds(30).ToString("R");
+            public void B(HttpContext context) => context.Response.Headers["Retry-After"] = DateTime.UtcNow.ToString("r");
+            public void C(HttpContext context) => context.Response.Headers.RetryAfter = DateTime.UtcNow.AddMinutes(1).ToString("R");
+        }
+        """);
+
+    [Fact]
+    public Task UtcOrOffsetTimeAsHttpDate_Silent() => Verify.VerifyAnalyzerAsync(
+        """
+        public class Middleware
+        {
+            public void A(HttpContext context) => context.Response.Headers.RetryAfter = DateTime.UtcNow.AddSeconds(30).ToString("R");
+            public void B(HttpContext context) => context.Response.Headers.RetryAfter = DateTimeOffset.Now.AddSeconds(30).ToString("R");
+            public void C(HttpContext context, DateTime at) => context.Response.Headers.RetryAfter = at.ToString("R");
+        }
+        """);
+
+    [Fact]
+    public Task ConstantWithoutReading_GetsTheDefaultSeconds() => Verify.VerifyCodeFixAsync(
         """
         public class Middleware
         {
@@ -56,10 +86,28 @@ public class SE1005Tests
         {
             private const string Later = "later";
 
-            public void A(HttpContext context) => context.Response.Headers.RetryAfter = [|"-1"|];
-            public void B(HttpContext context) => context.Response.Headers.RetryAfter = [|Later|];
+            public void A(HttpContext context) => context.Response.Headers.RetryAfter = "30";
+            public void B(HttpContext context) => context.Response.Headers.RetryAfter = "30";
         }
         """);
+
+    [Fact]
+    public Task ConstantWithoutReading_GetsTheConfiguredSeconds() => new CodeFixTest<RetryAfterFormatAnalyzer, RetryAfterFormatCodeFix>
+    {
+        EditorConfig = "server_errors.retry_after_seconds = 120",
+        TestCode = """
+            public class Middleware
+            {
+                public void A(HttpContext context) => context.Response.Headers.RetryAfter = [|"soon"|];
+            }
+            """,
+        FixedCode = """
+            public class Middleware
+            {
+                public void A(HttpContext context) => context.Response.Headers.RetryAfter = "120";
+            }
+            """,
+    }.RunAsync();
 
     [Fact]
     public Task TimeSpanToString_BecomesWholeSeconds() => Verify.VerifyCodeFixAsync(

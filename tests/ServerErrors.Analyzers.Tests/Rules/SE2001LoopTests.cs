@@ -46,7 +46,7 @@ public class SE2001LoopTests
                     for (var attempt = 0; attempt < 3; attempt++)
                     {
                         response = await client.GetAsync(url);
-                        if ((int)response.StatusCode >= 400 && (int)response.StatusCode < 500 && (int)response.StatusCode != 408 && (int)response.StatusCode != 429)
+                        if ((int)response.StatusCode >= 400 && (int)response.StatusCode < 500 && (int)response.StatusCode != 408)
                         {
                             return response;
                         }
@@ -104,7 +104,7 @@ public class SE2001LoopTests
                     for (var attempt = 0; attempt < 3; attempt++)
                     {
                         response = await client.GetAsync(url);
-                        if ((int)response.StatusCode is >= 400 and < 500 and not 408 and not 429)
+                        if ((int)response.StatusCode is >= 400 and < 500 and not 408)
                         {
                             return response;
                         }
@@ -162,7 +162,7 @@ public class SE2001LoopTests
                 while (attempt++ < 3)
                 {
                     var response = await client.GetAsync(url);
-                    if ((int)response.StatusCode is >= 400 and < 500 and not 408 and not 429)
+                    if ((int)response.StatusCode is >= 400 and < 500 and not 408)
                     {
                         response.EnsureSuccessStatusCode();
                     }
@@ -214,7 +214,7 @@ public class SE2001LoopTests
                 {
                     using (var response = await client.SendAsync(request))
                     {
-                        if ((int)response.StatusCode is >= 400 and < 500 and not 408 and not 429)
+                        if ((int)response.StatusCode is >= 400 and < 500 and not 408)
                         {
                             response.EnsureSuccessStatusCode();
                         }
@@ -275,7 +275,7 @@ public class SE2001LoopTests
                             response.EnsureSuccessStatusCode();
                             return await response.Content.ReadAsStringAsync();
                         }
-                        catch (HttpRequestException e) when (e.StatusCode is null || (int)e.StatusCode >= 500 || e.StatusCode == HttpStatusCode.RequestTimeout || (int)e.StatusCode == 429)
+                        catch (HttpRequestException e) when (e.StatusCode is null || (int)e.StatusCode >= 500 || e.StatusCode == HttpStatusCode.RequestTimeout)
                         {
                             await Task.Delay(200 * (attempt + 1));
                         }
@@ -327,7 +327,7 @@ public class SE2001LoopTests
                         {
                             return await client.GetStringAsync(url);
                         }
-                        catch (HttpRequestException ex) when (attempt++ < 3 && (ex.StatusCode is null || (int)ex.StatusCode >= 500 || ex.StatusCode == HttpStatusCode.RequestTimeout || (int)ex.StatusCode == 429))
+                        catch (HttpRequestException ex) when (attempt++ < 3 && (ex.StatusCode is null || (int)ex.StatusCode >= 500 || ex.StatusCode == HttpStatusCode.RequestTimeout))
                         {
                             Console.WriteLine(ex.Message);
                         }
@@ -373,7 +373,7 @@ public class SE2001LoopTests
                     {
                         return await client.GetFromJsonAsync<T>(url);
                     }
-                    catch (HttpRequestException e) when ((int?)e.StatusCode is >= 400 and < 500 and not 408 and not 429)
+                    catch (HttpRequestException e) when ((int?)e.StatusCode is >= 400 and < 500 and not 408)
                     {
                         throw;
                     }
@@ -426,7 +426,7 @@ public class SE2001LoopTests
                 for (var i = 0; ; i++)
                 {
                     var response = await client.PostAsync("a", null);
-                    if ((int)response.StatusCode is >= 400 and < 500 and not 408 and not 429)
+                    if ((int)response.StatusCode is >= 400 and < 500 and not 408)
                     {
                         return response;
                     }
@@ -443,7 +443,7 @@ public class SE2001LoopTests
                 for (var i = 0; ; i++)
                 {
                     var response = client.Send(new HttpRequestMessage(HttpMethod.Delete, "b"));
-                    if ((int)response.StatusCode is >= 400 and < 500 and not 408 and not 429)
+                    if ((int)response.StatusCode is >= 400 and < 500 and not 408)
                     {
                         return response;
                     }
@@ -564,7 +564,7 @@ public class SE2001LoopTests
     }
 
     [Fact]
-    public Task InsideTryWithCatch_NotReturningResponse_Breaks() => Verify.VerifyCodeFixAsync(
+    public Task InsideTryWithCatch_NotReturningResponse_ReturnsTheGiveUpValue() => Verify.VerifyCodeFixAsync(
         """
         public class Api
         {
@@ -604,9 +604,9 @@ public class SE2001LoopTests
                     try
                     {
                         var response = await client.PostAsync(url, content);
-                        if ((int)response.StatusCode is >= 400 and < 500 and not 408 and not 429)
+                        if ((int)response.StatusCode is >= 400 and < 500 and not 408)
                         {
-                            break;
+                            return null;
                         }
 
                         if (response.IsSuccessStatusCode)
@@ -669,9 +669,9 @@ public class SE2001LoopTests
                 while (!success && attempts < 5)
                 {
                     var response = await client.GetAsync(url);
-                    if ((int)response.StatusCode is >= 400 and < 500 and not 408 and not 429)
+                    if ((int)response.StatusCode is >= 400 and < 500 and not 408)
                     {
-                        response.EnsureSuccessStatusCode();
+                        return result;
                     }
 
                     if (response.IsSuccessStatusCode)

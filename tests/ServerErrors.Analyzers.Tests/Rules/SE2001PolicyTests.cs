@@ -43,7 +43,7 @@ public class SE2001PolicyTests
             public static class Policies
             {
                 public static AsyncPolicy<HttpResponseMessage> Create() => Policy
-                    .HandleResult<HttpResponseMessage>(r => (int)r.StatusCode >= 500 || r.StatusCode == HttpStatusCode.RequestTimeout || (int)r.StatusCode == 429)
+                    .HandleResult<HttpResponseMessage>(r => (int)r.StatusCode >= 500 || r.StatusCode == HttpStatusCode.RequestTimeout)
                     .WaitAndRetryAsync(3, attempt => TimeSpan.FromSeconds(Math.Pow(2, attempt)));
             }
             """,
@@ -75,7 +75,7 @@ public class SE2001PolicyTests
             {
                 public static AsyncPolicy<HttpResponseMessage> Create() => Policy<HttpResponseMessage>
                     .Handle<TimeoutException>()
-                    .OrResult(r => (int)r.StatusCode >= 500 || r.StatusCode == HttpStatusCode.RequestTimeout || (int)r.StatusCode == 429 || r.StatusCode == HttpStatusCode.BadGateway)
+                    .OrResult(r => (int)r.StatusCode >= 500 || r.StatusCode == HttpStatusCode.RequestTimeout || r.StatusCode == HttpStatusCode.BadGateway)
                     .RetryAsync(3);
             }
             """,
@@ -131,7 +131,7 @@ public class SE2001PolicyTests
             {
                 public static AsyncPolicy<HttpResponseMessage> Create() => Policy<HttpResponseMessage>
                     .Handle<HttpRequestException>()
-                    .OrResult(r => (int)r.StatusCode >= 500 || r.StatusCode == HttpStatusCode.RequestTimeout || (int)r.StatusCode == 429)
+                    .OrResult(r => (int)r.StatusCode >= 500 || r.StatusCode == HttpStatusCode.RequestTimeout)
                     .WaitAndRetryAsync(3, attempt => TimeSpan.FromSeconds(attempt));
             }
             """);
@@ -166,7 +166,7 @@ public class SE2001PolicyTests
         {
             public static async Task<string> Run(HttpClient client)
             {
-                var policy = Policy.Handle<HttpRequestException>(e => e.StatusCode is null || (int)e.StatusCode >= 500 || e.StatusCode == HttpStatusCode.RequestTimeout || (int)e.StatusCode == 429).WaitAndRetryAsync(3, attempt => TimeSpan.FromSeconds(Math.Pow(2, attempt)));
+                var policy = Policy.Handle<HttpRequestException>(e => e.StatusCode is null || (int)e.StatusCode >= 500 || e.StatusCode == HttpStatusCode.RequestTimeout).WaitAndRetryAsync(3, attempt => TimeSpan.FromSeconds(Math.Pow(2, attempt)));
                 return await policy.ExecuteAsync(async () =>
                 {
                     var response = await client.GetAsync("https://example.com");
@@ -202,7 +202,7 @@ public class SE2001PolicyTests
         {
             public static RetryStrategyOptions<HttpResponseMessage> Create() => new RetryStrategyOptions<HttpResponseMessage>
             {
-                ShouldHandle = args => ValueTask.FromResult((int)args.Outcome.Result.StatusCode >= 500 || args.Outcome.Result.StatusCode == HttpStatusCode.RequestTimeout || (int)args.Outcome.Result.StatusCode == 429),
+                ShouldHandle = args => ValueTask.FromResult((int?)args.Outcome.Result?.StatusCode >= 500 || args.Outcome.Result?.StatusCode == HttpStatusCode.RequestTimeout),
                 BackoffType = DelayBackoffType.Exponential,
             };
         }
@@ -237,7 +237,7 @@ public class SE2001PolicyTests
             {
                 ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
                     .Handle<HttpRequestException>()
-                    .HandleResult(r => (int)r.StatusCode >= 500 || r.StatusCode == HttpStatusCode.RequestTimeout || (int)r.StatusCode == 429),
+                    .HandleResult(r => (int)r.StatusCode >= 500 || r.StatusCode == HttpStatusCode.RequestTimeout),
                 BackoffType = DelayBackoffType.Exponential,
             };
         }
@@ -288,7 +288,35 @@ public class SE2001PolicyTests
             public static void Configure(IServiceCollection services)
             {
                 services.AddHttpClient("api").AddStandardResilienceHandler(o =>
-                    o.Retry.ShouldHandle = args => ValueTask.FromResult((int)args.Outcome.Result.StatusCode >= 500 || args.Outcome.Result.StatusCode == HttpStatusCode.RequestTimeout || (int)args.Outcome.Result.StatusCode == 429));
+                    o.Retry.ShouldHandle = args => ValueTask.FromResult((int?)args.Outcome.Result?.StatusCode >= 500 || args.Outcome.Result?.StatusCode == HttpStatusCode.RequestTimeout));
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Resilience_ShouldHandle_ConditionalAccessSuccessFlag_FixedNullSafely() => Verify.VerifyCodeFixAsync(
+        """
+        using Polly;
+
+        public static class Registration
+        {
+            public static void Configure(IServiceCollection services)
+            {
+                services.AddHttpClient("api").AddStandardResilienceHandler(o =>
+                    o.Retry.ShouldHandle = [|args => ValueTask.FromResult(args.Outcome.Result?.IsSuccessStatusCode == false)|]);
+            }
+        }
+        """,
+        """
+        using System.Net;
+        using Polly;
+
+        public static class Registration
+        {
+            public static void Configure(IServiceCollection services)
+            {
+                services.AddHttpClient("api").AddStandardResilienceHandler(o =>
+                    o.Retry.ShouldHandle = args => ValueTask.FromResult((int?)args.Outcome.Result?.StatusCode >= 500 || args.Outcome.Result?.StatusCode == HttpStatusCode.RequestTimeout));
             }
         }
         """);

@@ -84,7 +84,170 @@ public class SE2003PolicyTests
         {
             public static AsyncPolicy<HttpResponseMessage> Create() => Policy
                 .HandleResult<HttpResponseMessage>(r => r.StatusCode == HttpStatusCode.TooManyRequests)
-                .WaitAndRetryAsync(3, (attempt, outcome, context) => outcome.Result?.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(Math.Pow(2, attempt)), (_, _, _, _) => Task.CompletedTask);
+                .WaitAndRetryAsync(3, (attempt, outcome, context) => outcome.Result?.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(Math.Pow(2, attempt)), (result, delay, retryCount, retryContext) => Task.CompletedTask);
+        }
+        """);
+
+    [Fact]
+    public Task V7_CSharp7_3_WithoutTasksImport_NamesTheCallbackAndAddsTheUsing()
+    {
+        // A netstandard2.0 library: C# 7.3, no implicit usings. Discards `(_, _, _, _)` would be CS8370 here.
+        var test = Verify.Create(
+            """
+            using System;
+            using System.Net;
+            using System.Net.Http;
+            using Polly;
+
+            public static class Policies
+            {
+                public static IAsyncPolicy<HttpResponseMessage> Create()
+                {
+                    return Policy
+                        .HandleResult<HttpResponseMessage>(r => r.StatusCode == HttpStatusCode.ServiceUnavailable)
+                        .[|WaitAndRetryAsync(3, attempt => TimeSpan.FromSeconds(Math.Pow(2, attempt)))|];
+                }
+            }
+            """,
+            """
+            using System;
+            using System.Net;
+            using System.Net.Http;
+            using System.Threading.Tasks;
+            using Polly;
+
+            public static class Policies
+            {
+                public static IAsyncPolicy<HttpResponseMessage> Create()
+                {
+                    return Policy
+                        .HandleResult<HttpResponseMessage>(r => r.StatusCode == HttpStatusCode.ServiceUnavailable)
+                        .WaitAndRetryAsync(3, (attempt, outcome, context) => outcome.Result?.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(Math.Pow(2, attempt)), (result, delay, retryCount, retryContext) => Task.CompletedTask);
+                }
+            }
+            """,
+            Stubs.RetryStubs.PollyExtensionsHttp);
+        test.LanguageVersion = Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp7_3;
+        test.WebImplicitUsings = false;
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task V7_HandleResultOrResult429_DiagnosticGoneAfterTheFix() => Verify.VerifyCodeFixAsync(
+        """
+        using System.Net;
+        using Polly;
+
+        public static class Policies
+        {
+            public static IAsyncPolicy<HttpResponseMessage> Create() => Policy
+                .HandleResult<HttpResponseMessage>(r => (int)r.StatusCode >= 500)
+                .OrResult(r => r.StatusCode == HttpStatusCode.TooManyRequests)
+                .[|WaitAndRetryAsync(3, retryAttempt => TimeSpan.FromSeconds(Math.Pow(2, retryAttempt)))|];
+        }
+        """,
+        """
+        using System.Net;
+        using Polly;
+
+        public static class Policies
+        {
+            public static IAsyncPolicy<HttpResponseMessage> Create() => Policy
+                .HandleResult<HttpResponseMessage>(r => (int)r.StatusCode >= 500)
+                .OrResult(r => r.StatusCode == HttpStatusCode.TooManyRequests)
+                .WaitAndRetryAsync(3, (retryAttempt, outcome, context) => outcome.Result?.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(Math.Pow(2, retryAttempt)), (result, delay, retryCount, retryContext) => Task.CompletedTask);
+        }
+        """);
+
+    [Fact]
+    public Task V7_Sync_OrResult429_DiscardedAttempt_DiagnosticGoneAfterTheFix() => Verify.VerifyCodeFixAsync(
+        """
+        using System.Net;
+        using Polly;
+
+        public static class Policies
+        {
+            public static ISyncPolicy<HttpResponseMessage> Create() => Policy
+                .HandleResult<HttpResponseMessage>(r => r.StatusCode == HttpStatusCode.ServiceUnavailable)
+                .OrResult(r => r.StatusCode == HttpStatusCode.TooManyRequests)
+                .[|WaitAndRetry(3, _ => TimeSpan.FromSeconds(2))|];
+        }
+        """,
+        """
+        using System.Net;
+        using Polly;
+
+        public static class Policies
+        {
+            public static ISyncPolicy<HttpResponseMessage> Create() => Policy
+                .HandleResult<HttpResponseMessage>(r => r.StatusCode == HttpStatusCode.ServiceUnavailable)
+                .OrResult(r => r.StatusCode == HttpStatusCode.TooManyRequests)
+                .WaitAndRetry(3, (attempt, outcome, context) => outcome.Result?.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(2), (result, delay, retryCount, retryContext) => { });
+        }
+        """);
+
+    [Fact]
+    public Task HttpRetryStrategyOptions_ShouldRetryAfterHeaderFalse_Flagged_FixTurnsItBackOn() => Verify.VerifyCodeFixAsync(
+        """
+        using Microsoft.Extensions.Http.Resilience;
+
+        public static class Registration
+        {
+            public static HttpRetryStrategyOptions Create() => new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = 4,
+                [|ShouldRetryAfterHeader = false|],
+            };
+
+            public static HttpRetryStrategyOptions Later()
+            {
+                var options = new HttpRetryStrategyOptions();
+                [|options.ShouldRetryAfterHeader = false|];
+                return options;
+            }
+        }
+        """,
+        """
+        using Microsoft.Extensions.Http.Resilience;
+
+        public static class Registration
+        {
+            public static HttpRetryStrategyOptions Create() => new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = 4,
+                ShouldRetryAfterHeader = true,
+            };
+
+            public static HttpRetryStrategyOptions Later()
+            {
+                var options = new HttpRetryStrategyOptions();
+                options.ShouldRetryAfterHeader = true;
+                return options;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task HttpRetryStrategyOptions_RetryAfterStillHonoredOrNotNamed_Silent() => Verify.VerifyAnalyzerAsync(
+        """
+        using System.Net;
+        using Microsoft.Extensions.Http.Resilience;
+        using Polly;
+
+        public static class Registration
+        {
+            public static HttpRetryStrategyOptions A() => new HttpRetryStrategyOptions { ShouldRetryAfterHeader = true };
+            public static HttpRetryStrategyOptions B(bool honor) => new HttpRetryStrategyOptions { ShouldRetryAfterHeader = honor };
+            public static HttpRetryStrategyOptions C() => new HttpRetryStrategyOptions
+            {
+                ShouldRetryAfterHeader = false,
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result?.Headers.RetryAfter?.Delta),
+            };
+            public static HttpRetryStrategyOptions D() => new HttpRetryStrategyOptions
+            {
+                ShouldRetryAfterHeader = false,
+                ShouldHandle = args => ValueTask.FromResult((int?)args.Outcome.Result?.StatusCode >= 500),
+            };
         }
         """);
 

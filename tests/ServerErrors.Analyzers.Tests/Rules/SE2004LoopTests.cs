@@ -63,6 +63,54 @@ public class SE2004LoopTests
     }
 
     [Fact]
+    public Task ExistingCounter_BeforeTheDelay_IsReused() => Verify.VerifyCodeFixAsync(
+        """
+        public class Api
+        {
+            public async Task<HttpResponseMessage> Get(HttpClient client, string url)
+            {
+                var tries = 0;
+                [|while|] (true)
+                {
+                    var response = await client.GetAsync(url);
+                    if ((int)response.StatusCode < 500)
+                    {
+                        return response;
+                    }
+
+                    tries++;
+                    await Task.Delay(TimeSpan.FromSeconds(tries));
+                }
+            }
+        }
+        """,
+        """
+        public class Api
+        {
+            public async Task<HttpResponseMessage> Get(HttpClient client, string url)
+            {
+                var tries = 0;
+                while (true)
+                {
+                    var response = await client.GetAsync(url);
+                    if ((int)response.StatusCode < 500)
+                    {
+                        return response;
+                    }
+
+                    tries++;
+                    if (tries >= 3)
+                    {
+                        return response;
+                    }
+
+                    await Task.Delay(TimeSpan.FromSeconds(tries));
+                }
+            }
+        }
+        """);
+
+    [Fact]
     public Task ForEver_CatchRetry_Rethrows() => Verify.VerifyCodeFixAsync(
         """
         public class Api

@@ -41,6 +41,9 @@ public class AnalyzerTest<TAnalyzer>
 
     public LanguageVersion LanguageVersion { get; set; } = LanguageVersion.Latest;
 
+    /// <summary>The end of line of every source (the markup's line breaks are rewritten to it); fixes must keep it.</summary>
+    public string LineEnding { get; set; } = "\n";
+
     protected TAnalyzer Analyzer { get; } = new();
 
     internal string DefaultDiagnosticId => Analyzer.SupportedDiagnostics[0].Id;
@@ -77,7 +80,7 @@ public class AnalyzerTest<TAnalyzer>
         var parsed = new List<(string Path, string Source)>();
         foreach (var (path, markup) in sources)
         {
-            var (source, diagnostics) = TestMarkup.Parse(markup, path, DefaultDiagnosticId);
+            var (source, diagnostics) = TestMarkup.Parse(markup.Replace("\r\n", "\n", StringComparison.Ordinal).Replace("\n", LineEnding, StringComparison.Ordinal), path, DefaultDiagnosticId);
             parsed.Add((path, source));
             expected.AddRange(diagnostics);
         }
@@ -106,7 +109,7 @@ public class AnalyzerTest<TAnalyzer>
         {
             var referencesAspNetCore = References.Any(r => r.Display?.EndsWith("Microsoft.AspNetCore.Http.Abstractions.dll", StringComparison.Ordinal) == true);
             var usings = referencesAspNetCore ? WebGlobalUsings : string.Join("\n", WebGlobalUsings.Split('\n').Where(l => !l.Contains("Microsoft.", StringComparison.Ordinal)));
-            solution = solution.AddDocument(DocumentId.CreateNewId(projectId), "GlobalUsings.g.cs", SourceText.From(usings, Encoding.UTF8), filePath: ProjectDirectory + "obj/GlobalUsings.g.cs");
+            solution = solution.AddDocument(DocumentId.CreateNewId(projectId), "GlobalUsings.g.cs", SourceText.From(usings.Replace("\n", LineEnding, StringComparison.Ordinal), Encoding.UTF8), filePath: ProjectDirectory + "obj/GlobalUsings.g.cs");
         }
 
         var editorConfig = "root = true\n\n[*.cs]\n" + (EditorConfig ?? string.Empty) + "\n";

@@ -108,6 +108,55 @@ public class VerifierSelfTests
     }
 
     [Fact]
+    public async Task RunsEveryFixTestAgainOnCSharp7_3()
+    {
+        var test = new CodeFixTest<LeakAnalyzer, RenameToSafeFix> { TestCode = Source, FixedCode = Fixed, References = TestReferences.NetCore };
+        await test.RunAsync();
+        Assert.True(test.RanCSharp7_3);
+    }
+
+    [Fact]
+    public async Task SkipsCSharp7_3WhenTheInputNeedsNewerSyntax()
+    {
+        var newer = "public class D { public bool N(object o) => o is not null; }\n";
+        var test = new CodeFixTest<LeakAnalyzer, RenameToSafeFix> { TestCode = newer + Source, FixedCode = newer + Fixed, References = TestReferences.NetCore };
+        await test.RunAsync();
+        Assert.False(test.RanCSharp7_3);
+    }
+
+    [Fact]
+    public async Task FailsWhenTheFixNeedsANewerLanguageVersionThanTheInput()
+    {
+        var source = Source.Replace("public static void Safe() { }", "public static void Safe() { }\n    public static void Run(System.Func<int, int, int> f) { }");
+        var test = new CodeFixTest<LeakAnalyzer, DiscardLambdaFix>
+        {
+            References = TestReferences.NetCore,
+            TestCode = source,
+            FixedCode = source.Replace("[|Leak()|]", "Run((_, _) => 0)"),
+        };
+        var failure = await Assert.ThrowsAnyAsync<XunitException>(test.RunAsync);
+        Assert.Contains("(C# 7.3) does not compile", failure.Message);
+    }
+
+    [Fact]
+    public async Task FailsWhenTheFixRaisesAnotherRuleOfThePackage()
+    {
+        var source = """
+            using Microsoft.AspNetCore.Builder;
+
+            public class C
+            {
+                public static void Leak() { }
+                public void M(IApplicationBuilder app) { [|Leak()|]; }
+            }
+            """;
+        var test = new CodeFixTest<LeakAnalyzer, DeveloperPageFix> { TestCode = source, FixedCode = source.Replace("[|Leak()|]", "app.UseDeveloperExceptionPage()") };
+        var failure = await Assert.ThrowsAnyAsync<XunitException>(test.RunAsync);
+        Assert.Contains("raises diagnostics of other rules", failure.Message);
+        Assert.Contains("SE1002", failure.Message);
+    }
+
+    [Fact]
     public async Task FailsWhenTheAnalyzerThrows()
     {
         var test = new AnalyzerTest<ThrowingAnalyzer> { References = TestReferences.NetCore, TestCode = Source.Replace("[|Leak()|]", "Leak()") };
@@ -177,6 +226,16 @@ public class VerifierSelfTests
                 CodeAction.Create("Call Safe", _ => Task.FromResult(context.Document.WithText(changed)), "Safe"),
                 context.Diagnostics);
         }
+    }
+
+    public sealed class DiscardLambdaFix : RenameToSafeFix
+    {
+        protected override string Replacement => "Run((_, _) => 0)";
+    }
+
+    public sealed class DeveloperPageFix : RenameToSafeFix
+    {
+        protected override string Replacement => "app.UseDeveloperExceptionPage()";
     }
 
     public sealed class BreakingFix : RenameToSafeFix
