@@ -51,18 +51,19 @@ public sealed class ExceptionDetailsInResponseCodeFix : CodeFixProvider
             return;
         }
 
-        // Logging first where a logger is in scope: it is what a reviewer asks for, and what `dotnet format
-        // analyzers` applies (the first action). FixAll with that key logs where it can and fixes the rest without.
-        if (PlanLog(model, leak, context.CancellationToken) is not null)
+        // The first action logs wherever it can (a logger in scope, or the request's logger factory) and is what
+        // `dotnet format analyzers` applies. It has one key whether or not this spot can log, so FixAll and one format
+        // pass treat every leak alike; "without logging" is a second choice only where logging is possible.
+        var canLog = PlanLog(model, leak, context.CancellationToken) is not null;
+        context.RegisterCodeFix(
+            FixAction.Create(canLog ? GenericMessageAndLogTitle : GenericMessageTitle, document, c => ApplyAsync(document, diagnostic.Location.SourceSpan, withLog: true, c), GenericMessageAndLogKey),
+            diagnostic);
+        if (canLog)
         {
             context.RegisterCodeFix(
-                FixAction.Create(GenericMessageAndLogTitle, document, c => ApplyAsync(document, diagnostic.Location.SourceSpan, withLog: true, c), GenericMessageAndLogKey),
+                FixAction.Create(GenericMessageTitle, document, c => ApplyAsync(document, diagnostic.Location.SourceSpan, withLog: false, c), GenericMessageKey),
                 diagnostic);
         }
-
-        context.RegisterCodeFix(
-            FixAction.Create(GenericMessageTitle, document, c => ApplyAsync(document, diagnostic.Location.SourceSpan, withLog: false, c), GenericMessageKey),
-            diagnostic);
     }
 
     private static ExpressionSyntax? FindLeak(SyntaxNode root, TextSpan span)

@@ -48,7 +48,7 @@ public class RetryPolicyFieldShapeTests
             }
 
             private static IAsyncPolicy<HttpResponseMessage> GetRetryPolicy()
-                => Policy.HandleResult<HttpResponseMessage>(r => (int)r.StatusCode >= 500 || r.StatusCode == HttpStatusCode.RequestTimeout || (int)r.StatusCode == 429).WaitAndRetryAsync(3, _ => TimeSpan.FromSeconds(2));
+                => Policy.HandleResult<HttpResponseMessage>(r => (int)r.StatusCode >= 500 || r.StatusCode == HttpStatusCode.RequestTimeout).WaitAndRetryAsync(3, _ => TimeSpan.FromSeconds(2));
         }
         """,
         RetryStubs.MicrosoftExtensionsHttpPolly);
@@ -164,7 +164,7 @@ public class RetryPolicyFieldShapeTests
             private readonly int _retryDelaySeconds = 1;
 
             public AsyncPolicy<HttpResponseMessage> Create() => Policy
-                .HandleResult<HttpResponseMessage>(r => (int)r.StatusCode >= 500 || r.StatusCode == HttpStatusCode.RequestTimeout || (int)r.StatusCode == 429)
+                .HandleResult<HttpResponseMessage>(r => (int)r.StatusCode >= 500 || r.StatusCode == HttpStatusCode.RequestTimeout)
                 .Or<HttpRequestException>()
                 .Or<TaskCanceledException>()
                 .WaitAndRetryAsync(_retryCount, retryAttempt => TimeSpan.FromSeconds(_retryDelaySeconds * retryAttempt));

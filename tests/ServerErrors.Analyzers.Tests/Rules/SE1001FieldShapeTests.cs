@@ -986,6 +986,7 @@ public class SE1001FieldShapeTests
                 catch (Exception ex)
                 {
                     httpContext.Response.StatusCode = 500;
+                    httpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("ExceptionMiddleware").LogError(ex, "Unhandled exception");
                     await httpContext.Response.WriteAsync(new ErrorDetails { StatusCode = 500, Message = "An unexpected error occurred." }.ToString());
                 }
             }
@@ -1020,6 +1021,7 @@ public class SE1001FieldShapeTests
             {
                 var code = HttpStatusCode.InternalServerError;
                 if (exception is KeyNotFoundException) code = HttpStatusCode.NotFound;
+                context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Handler").LogError(exception, "Unhandled exception");
                 var result = JsonConvert.SerializeObject(new { error = "An unexpected error occurred.", requestId = context.TraceIdentifier });
                 context.Response.StatusCode = (int)code;
                 return context.Response.WriteAsync(result);
@@ -1061,7 +1063,8 @@ public class SE1001FieldShapeTests
             public async Task InvokeAsync(HttpContext context)
             {
                 try { await next(context); }
-                catch (Exception ex) { await WriteError(context, HttpStatusCode.InternalServerError, "An unexpected error occurred."); }
+                catch (Exception ex) { context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("ErrorMiddleware").LogError(ex, "Unhandled exception");
+                    await WriteError(context, HttpStatusCode.InternalServerError, "An unexpected error occurred."); }
             }
 
             private static Task WriteError(HttpContext context, HttpStatusCode code, string message)

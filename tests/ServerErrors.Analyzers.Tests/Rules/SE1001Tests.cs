@@ -155,8 +155,9 @@ public class SE1001Tests
             public IActionResult Get()
             {
                 try { return Ok(); }
-                catch (Exception)
+                catch (Exception ex)
                 {
+                    HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("OrdersController").LogError(ex, "Unhandled exception");
                     return StatusCode(500, new { error = "An unexpected error occurred.", requestId = HttpContext.TraceIdentifier });
                 }
             }
@@ -305,7 +306,40 @@ public class SE1001Tests
     }.RunAsync();
 
     [Fact]
-    public Task Fix_FirstAction_WithoutLogger_DropsTheNowUnusedCatchVariable() => Fix(
+    public Task Fix_FirstAction_NothingToLogWith_DropsTheNowUnusedCatchVariable() => Fix(
+        """
+        using Microsoft.AspNetCore.Http;
+
+        public static class Guarded
+        {
+            public static IResult Run(Func<IResult> action)
+            {
+                try { return action(); }
+                catch (InvalidOperationException ex)
+                {
+                    return Results.Problem([|ex.Message|]);
+                }
+            }
+        }
+        """,
+        """
+        using Microsoft.AspNetCore.Http;
+
+        public static class Guarded
+        {
+            public static IResult Run(Func<IResult> action)
+            {
+                try { return action(); }
+                catch (InvalidOperationException)
+                {
+                    return Results.Problem("An unexpected error occurred.");
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_FirstAction_NoLoggerInScope_LogsThroughRequestServices() => Fix(
         """
         using Microsoft.AspNetCore.Mvc;
 
@@ -333,12 +367,14 @@ public class SE1001Tests
             public IActionResult Get()
             {
                 try { return Ok(); }
-                catch (InvalidOperationException)
+                catch (InvalidOperationException ex)
                 {
+                    HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("OrdersController").LogError(ex, "Unhandled exception");
                     return StatusCode(500, "An unexpected error occurred.");
                 }
                 catch (Exception ex) when (ex.Data.Count > 0)
                 {
+                    HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("OrdersController").LogError(ex, "Unhandled exception");
                     return StatusCode(500, "An unexpected error occurred.");
                 }
             }
@@ -374,8 +410,9 @@ public class SE1001Tests
             public IActionResult Get()
             {
                 try { return Ok(); }
-                catch (Exception)
+                catch (Exception ex)
                 {
+                    HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("OrdersController").LogError(ex, "Unhandled exception");
                     return StatusCode(500, new
                     {
                         error = "Order lookup failed",
@@ -388,6 +425,15 @@ public class SE1001Tests
         """);
 
     private static Task Fix(string source, string fixedSource) => Verify.VerifyCodeFixAsync(source, fixedSource);
+
+    /// <summary>A C# 7.3 project has no implicit usings: the fix adds the logging and DI imports itself.</summary>
+    private static Task Fix(string source, string fixedSource, string fixedSourceCSharp7_3)
+        => new CodeFixTest<ExceptionDetailsInResponseAnalyzer, ExceptionDetailsInResponseCodeFix>
+        {
+            TestCode = source,
+            FixedCode = fixedSource,
+            FixedCodeCSharp7_3 = fixedSourceCSharp7_3,
+        }.RunAsync();
 
     private static Task Silent(string source) => Verify.VerifyAnalyzerAsync(source);
 
@@ -500,8 +546,9 @@ public class SE1001Tests
             public IActionResult Get()
             {
                 try { return Ok(); }
-                catch (InvalidOperationException)
+                catch (InvalidOperationException e)
                 {
+                    HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("C").LogError(e, "Unhandled exception");
                     return new JsonResult(new { message = "An unexpected error occurred.", requestId = HttpContext.TraceIdentifier }) { StatusCode = 500 };
                 }
             }
@@ -601,6 +648,24 @@ public class SE1001Tests
             public IActionResult Error()
             {
                 var error = HttpContext.Features.Get<IExceptionHandlerPathFeature>()?.Error;
+                HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("ErrorController").LogError(error, "Unhandled exception");
+                return Problem(title: "Server error", detail: "An unexpected error occurred.");
+            }
+        }
+        """,
+        """
+        using Microsoft.AspNetCore.Diagnostics;
+        using Microsoft.AspNetCore.Mvc;
+        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.Logging;
+
+        public class ErrorController : ControllerBase
+        {
+            [Route("/error")]
+            public IActionResult Error()
+            {
+                var error = HttpContext.Features.Get<IExceptionHandlerPathFeature>()?.Error;
+                HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("ErrorController").LogError(error, "Unhandled exception");
                 return Problem(title: "Server error", detail: "An unexpected error occurred.");
             }
         }
@@ -632,6 +697,7 @@ public class SE1001Tests
             {
                 var message = "Error: " + ex.Message;
                 message += " (see logs)";
+                HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("C").LogError(ex, "Unhandled exception");
                 return StatusCode(500, "An unexpected error occurred.");
             }
         }
@@ -671,6 +737,7 @@ public class SE1001Tests
             {
                 var builder = new StringBuilder("Failure");
                 builder.AppendLine().Append(ex.TargetSite?.Name);
+                HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("C").LogError(ex, "Unhandled exception");
                 return StatusCode(500, "An unexpected error occurred.");
             }
         }
@@ -852,6 +919,7 @@ public class SE1001Tests
 
             public IActionResult B(Exception ex)
             {
+                HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("C").LogError(ex, "Unhandled exception");
                 var problem = new ProblemDetails { Title = "Error", Detail = "An unexpected error occurred." };
                 problem.Extensions["id"] = HttpContext.TraceIdentifier;
                 return StatusCode(500, problem);
@@ -938,7 +1006,8 @@ public class SE1001Tests
                 app.MapGet("/b", IResult (HttpContext context) =>
                 {
                     try { return Results.Ok(); }
-                    catch (Exception) { return Results.Json(new { error = "An unexpected error occurred.", requestId = context.TraceIdentifier }, statusCode: 500); }
+                    catch (Exception ex) { context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Api").LogError(ex, "Unhandled exception");
+                        return Results.Json(new { error = "An unexpected error occurred.", requestId = context.TraceIdentifier }, statusCode: 500); }
                 });
                 app.MapGet("/c", IResult () =>
                 {
@@ -1026,6 +1095,7 @@ public class SE1001Tests
         {
             var feature = context.Features.Get<IExceptionHandlerFeature>();
             context.Response.ContentType = "text/plain";
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Program").LogError(feature?.Error, "Unhandled exception");
             await context.Response.WriteAsync("An unexpected error occurred.");
         }));
         app.Run();
@@ -1056,6 +1126,7 @@ public class SE1001Tests
             ExceptionHandler = async context =>
             {
                 var error = context.Features.Get<IExceptionHandlerFeature>()!.Error;
+                context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Program").LogError(error, "Unhandled exception");
                 await context.Response.WriteAsJsonAsync(new { message = "An unexpected error occurred.", detail = "An unexpected error occurred.", requestId = context.TraceIdentifier });
             },
         });
@@ -1173,6 +1244,7 @@ public class SE1001Tests
                         context.Response.StatusCode = 500;
                         if (ex is TimeoutException)
                         {
+                            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Pipeline").LogError(ex, "Unhandled exception");
                             await context.Response.WriteAsync(JsonSerializer.Serialize(new { error = "An unexpected error occurred.", requestId = context.TraceIdentifier }));
                             return;
                         }
@@ -1262,6 +1334,7 @@ public class SE1001Tests
         {
             public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
             {
+                httpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Handler").LogError(exception, "Unhandled exception");
                 await httpContext.Response.WriteAsJsonAsync(new ProblemDetails { Title = "Server error", Detail = "An unexpected error occurred." }, cancellationToken);
                 return true;
             }
@@ -1282,6 +1355,7 @@ public class SE1001Tests
         var builder = WebApplication.CreateBuilder(args);
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
+            context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Program").LogError(context.Exception, "Unhandled exception");
             context.ProblemDetails.Detail = "An unexpected error occurred.";
             context.ProblemDetails.Extensions["requestId"] = context.HttpContext.TraceIdentifier;
         });
@@ -1345,6 +1419,7 @@ public class SE1001Tests
             public IActionResult F(Exception ex)
             {
                 var text = $"{ex.Message}\n{ex.StackTrace}";
+                HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("C").LogError(ex, "Unhandled exception");
                 return StatusCode(500, "An unexpected error occurred.");
             }
         }
@@ -1925,10 +2000,11 @@ public class SE1001Tests
                 {
                     await next(context);
                 }
-                catch (Exception)
+                catch (Exception ex)
                 {
                     context.Response.ContentType = "application/json";
                     context.Response.StatusCode = (int)HttpStatusCode.InternalServerError;
+                    context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("ErrorHandlingMiddleware").LogError(ex, "Unhandled exception");
                     var response = new { StatusCode = context.Response.StatusCode, Message = "An unexpected error occurred.", requestId = context.TraceIdentifier };
                     var json = JsonSerializer.Serialize(response);
                     await context.Response.WriteAsync(json);
@@ -1960,6 +2036,23 @@ public class SE1001Tests
         {
             public void OnException(ExceptionContext context)
             {
+                context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("ApiExceptionFilter").LogError(context.Exception, "Unhandled exception");
+                context.Result = new ObjectResult(new { error = "An unexpected error occurred.", requestId = context.HttpContext.TraceIdentifier }) { StatusCode = 500 };
+                context.ExceptionHandled = true;
+            }
+        }
+        """,
+        """
+        using Microsoft.AspNetCore.Mvc;
+        using Microsoft.AspNetCore.Mvc.Filters;
+        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.Logging;
+
+        public sealed class ApiExceptionFilter : IExceptionFilter
+        {
+            public void OnException(ExceptionContext context)
+            {
+                context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("ApiExceptionFilter").LogError(context.Exception, "Unhandled exception");
                 context.Result = new ObjectResult(new { error = "An unexpected error occurred.", requestId = context.HttpContext.TraceIdentifier }) { StatusCode = 500 };
                 context.ExceptionHandled = true;
             }

@@ -41,7 +41,7 @@ public class SE2001PolicyShapeTests
                 .OrResult(ShouldRetry)
                 .WaitAndRetryAsync(3, attempt => TimeSpan.FromSeconds(Math.Pow(2, attempt)));
 
-            private static bool ShouldRetry(HttpResponseMessage response) => (int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.RequestTimeout || (int)response.StatusCode == 429;
+            private static bool ShouldRetry(HttpResponseMessage response) => (int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.RequestTimeout;
         }
         """,
         RetryStubs.MicrosoftExtensionsHttpPolly);
@@ -91,7 +91,7 @@ public class SE2001PolicyShapeTests
 
         public static class Policies
         {
-            private static readonly Func<HttpResponseMessage, bool> IsFailure = r => (int)r.StatusCode >= 500 || r.StatusCode == HttpStatusCode.RequestTimeout || (int)r.StatusCode == 429;
+            private static readonly Func<HttpResponseMessage, bool> IsFailure = r => (int)r.StatusCode >= 500 || r.StatusCode == HttpStatusCode.RequestTimeout;
 
             public static IAsyncPolicy<HttpResponseMessage> Retry() => Policy.HandleResult(IsFailure).RetryAsync(2);
 
@@ -140,7 +140,7 @@ public class SE2001PolicyShapeTests
         {
             public static IAsyncPolicy<HttpResponseMessage> Create()
             {
-                Func<HttpResponseMessage, bool> retryable = r => (int)r.StatusCode >= 500 || r.StatusCode == HttpStatusCode.RequestTimeout || (int)r.StatusCode == 429;
+                Func<HttpResponseMessage, bool> retryable = r => (int)r.StatusCode >= 500 || r.StatusCode == HttpStatusCode.RequestTimeout;
                 return Policy.HandleResult(retryable).WaitAndRetryAsync(3, a => TimeSpan.FromSeconds(Math.Pow(2, a)));
             }
         }
@@ -173,7 +173,7 @@ public class SE2001PolicyShapeTests
         {
             public static IAsyncPolicy<HttpResponseMessage> Create()
             {
-                var failures = Policy.HandleResult<HttpResponseMessage>(r => (int)r.StatusCode >= 500 || r.StatusCode == HttpStatusCode.RequestTimeout || (int)r.StatusCode == 429).Or<HttpRequestException>();
+                var failures = Policy.HandleResult<HttpResponseMessage>(r => (int)r.StatusCode >= 500 || r.StatusCode == HttpStatusCode.RequestTimeout).Or<HttpRequestException>();
                 var breaker = failures.CircuitBreakerAsync(5, TimeSpan.FromSeconds(30));
                 var retry = failures.WaitAndRetryAsync(3, a => TimeSpan.FromSeconds(Math.Pow(2, a)));
                 return Policy.WrapAsync(retry, breaker);
@@ -214,7 +214,7 @@ public class SE2001PolicyShapeTests
 
             private static IAsyncPolicy<HttpResponseMessage> GetRetryPolicy() => Failures().WaitAndRetryAsync(3, a => TimeSpan.FromSeconds(Math.Pow(2, a)));
 
-            private static PolicyBuilder<HttpResponseMessage> Failures() => Policy.HandleResult<HttpResponseMessage>(r => (int)r.StatusCode >= 500 || r.StatusCode == HttpStatusCode.RequestTimeout || (int)r.StatusCode == 429 || (int)r.StatusCode >= 500);
+            private static PolicyBuilder<HttpResponseMessage> Failures() => Policy.HandleResult<HttpResponseMessage>(r => (int)r.StatusCode >= 500 || r.StatusCode == HttpStatusCode.RequestTimeout || (int)r.StatusCode >= 500);
         }
         """,
         RetryStubs.MicrosoftExtensionsHttpPolly);
@@ -248,7 +248,7 @@ public class SE2001PolicyShapeTests
         public sealed class Pipelines
         {
             private static readonly Func<RetryPredicateArguments<HttpResponseMessage>, ValueTask<bool>> _shouldHandle =
-                args => ValueTask.FromResult((int)args.Outcome.Result.StatusCode >= 500 || args.Outcome.Result.StatusCode == HttpStatusCode.RequestTimeout || (int)args.Outcome.Result.StatusCode == 429);
+                args => ValueTask.FromResult((int?)args.Outcome.Result?.StatusCode >= 500 || args.Outcome.Result?.StatusCode == HttpStatusCode.RequestTimeout);
 
             public RetryStrategyOptions<HttpResponseMessage> Create() => new RetryStrategyOptions<HttpResponseMessage>
             {
@@ -292,7 +292,7 @@ public class SE2001PolicyShapeTests
             };
 
             private static ValueTask<bool> ShouldRetry(RetryPredicateArguments<HttpResponseMessage> args)
-                => ValueTask.FromResult((int)args.Outcome.Result.StatusCode >= 500 || args.Outcome.Result.StatusCode == HttpStatusCode.RequestTimeout || (int)args.Outcome.Result.StatusCode == 429);
+                => ValueTask.FromResult((int?)args.Outcome.Result?.StatusCode >= 500 || args.Outcome.Result?.StatusCode == HttpStatusCode.RequestTimeout);
         }
         """);
 
@@ -331,7 +331,7 @@ public class SE2001PolicyShapeTests
 
             public async Task<SearchResult?> Search(string query)
             {
-                var retry = Policy.Handle<HttpRequestException>(e => e.StatusCode is null || (int)e.StatusCode >= 500 || e.StatusCode == HttpStatusCode.RequestTimeout || (int)e.StatusCode == 429).WaitAndRetryAsync(3, a => TimeSpan.FromSeconds(Math.Pow(2, a)));
+                var retry = Policy.Handle<HttpRequestException>(e => e.StatusCode is null || (int)e.StatusCode >= 500 || e.StatusCode == HttpStatusCode.RequestTimeout).WaitAndRetryAsync(3, a => TimeSpan.FromSeconds(Math.Pow(2, a)));
                 return await retry.ExecuteAsync(() => _client.GetFromJsonAsync<SearchResult>("search?q=" + query));
             }
         }
@@ -367,7 +367,7 @@ public class SE2001PolicyShapeTests
         {
             private readonly HttpClient _client = new HttpClient();
 
-            public Task Send(string body) => Policy.Handle<HttpRequestException>(e => e.StatusCode is null || (int)e.StatusCode >= 500 || e.StatusCode == HttpStatusCode.RequestTimeout || (int)e.StatusCode == 429).Or<TaskCanceledException>()
+            public Task Send(string body) => Policy.Handle<HttpRequestException>(e => e.StatusCode is null || (int)e.StatusCode >= 500 || e.StatusCode == HttpStatusCode.RequestTimeout).Or<TaskCanceledException>()
                 .WaitAndRetryAsync(3, a => TimeSpan.FromSeconds(Math.Pow(2, a)))
                 .ExecuteAsync(() => Post(body));
 
@@ -423,7 +423,7 @@ public class SE2001PolicyShapeTests
                 {
                     MaxRetryAttempts = 3,
                     BackoffType = DelayBackoffType.Exponential,
-                    ShouldHandle = new PredicateBuilder().Handle<HttpRequestException>(e => e.StatusCode is null || (int)e.StatusCode >= 500 || e.StatusCode == HttpStatusCode.RequestTimeout || (int)e.StatusCode == 429),
+                    ShouldHandle = new PredicateBuilder().Handle<HttpRequestException>(e => e.StatusCode is null || (int)e.StatusCode >= 500 || e.StatusCode == HttpStatusCode.RequestTimeout),
                 })
                 .Build();
 
@@ -487,7 +487,7 @@ public class SE2001PolicyShapeTests
                         MaxRetryAttempts = 3,
                         Delay = TimeSpan.FromSeconds(2),
                         BackoffType = DelayBackoffType.Exponential,
-                        ShouldHandle = new PredicateBuilder().Handle<HttpRequestException>(e => e.StatusCode is null || (int)e.StatusCode >= 500 || e.StatusCode == HttpStatusCode.RequestTimeout || (int)e.StatusCode == 429).Handle<TaskCanceledException>(),
+                        ShouldHandle = new PredicateBuilder().Handle<HttpRequestException>(e => e.StatusCode is null || (int)e.StatusCode >= 500 || e.StatusCode == HttpStatusCode.RequestTimeout).Handle<TaskCanceledException>(),
                     })
                     .Build();
             }
@@ -528,7 +528,7 @@ public class SE2001PolicyShapeTests
             private readonly HttpClient _client = new HttpClient();
 
             public ValueTask<object?> Run() => new ResiliencePipelineBuilder()
-                .AddRetry(new RetryStrategyOptions { BackoffType = DelayBackoffType.Exponential, ShouldHandle = new PredicateBuilder().Handle<HttpRequestException>(e => e.StatusCode is null || (int)e.StatusCode >= 500 || e.StatusCode == HttpStatusCode.RequestTimeout || (int)e.StatusCode == 429) })
+                .AddRetry(new RetryStrategyOptions { BackoffType = DelayBackoffType.Exponential, ShouldHandle = new PredicateBuilder().Handle<HttpRequestException>(e => e.StatusCode is null || (int)e.StatusCode >= 500 || e.StatusCode == HttpStatusCode.RequestTimeout) })
                 .Build()
                 .ExecuteAsync<object?>(async token => {{call}});
         }
@@ -620,7 +620,7 @@ public class SE2001PolicyShapeTests
         public sealed class TokenClient
         {
             public IAsyncPolicy<HttpResponseMessage> Create() => Policy
-                .HandleResult<HttpResponseMessage>(r => (int)r.StatusCode >= 500 || r.StatusCode == HttpStatusCode.RequestTimeout || (int)r.StatusCode == 429)
+                .HandleResult<HttpResponseMessage>(r => (int)r.StatusCode >= 500 || r.StatusCode == HttpStatusCode.RequestTimeout)
                 .RetryAsync(3, onRetryAsync: async (outcome, attempt) => await RefreshToken());
 
             private Task RefreshToken() => Task.CompletedTask;

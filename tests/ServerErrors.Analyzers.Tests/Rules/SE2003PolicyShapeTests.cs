@@ -32,7 +32,7 @@ public class SE2003PolicyShapeTests
         {
             public AsyncPolicy<HttpResponseMessage> Create() => Policy
                 .HandleResult<HttpResponseMessage>(IsThrottled)
-                .WaitAndRetryAsync(3, (attempt, outcome, context) => outcome.Result?.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(Math.Pow(2, attempt)), (_, _, _, _) => Task.CompletedTask);
+                .WaitAndRetryAsync(3, (attempt, outcome, context) => outcome.Result?.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(Math.Pow(2, attempt)), (result, delay, retryCount, retryContext) => Task.CompletedTask);
 
             private static bool IsThrottled(HttpResponseMessage response) => response.StatusCode == HttpStatusCode.TooManyRequests;
         }
@@ -63,7 +63,7 @@ public class SE2003PolicyShapeTests
             public static AsyncPolicy<HttpResponseMessage> Create()
             {
                 var unavailable = Policy.HandleResult<HttpResponseMessage>(r => r.StatusCode == HttpStatusCode.ServiceUnavailable);
-                return unavailable.WaitAndRetryAsync(3, (attempt, outcome, context) => outcome.Result?.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(Math.Pow(2, attempt)), (_, _, _, _) => Task.CompletedTask);
+                return unavailable.WaitAndRetryAsync(3, (attempt, outcome, context) => outcome.Result?.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(Math.Pow(2, attempt)), (result, delay, retryCount, retryContext) => Task.CompletedTask);
             }
         }
         """);

@@ -822,7 +822,7 @@ public class SE200xLoopTests
                 for (var attempt = 0; attempt < 3; attempt++)
                 {
                     response = await client.GetAsync(url);
-                    if ((int)response.StatusCode is >= 400 and < 500 and not 408 and not 429)
+                    if ((int)response.StatusCode is >= 400 and < 500 and not 408)
                     {
                         return response;
                     }
@@ -1069,7 +1069,7 @@ public class SE200xLoopTests
                 for (var i = 0; i < MaxRetries; i++)
                 {
                     response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-                    if ((int)response.StatusCode is >= 400 and < 500 and not 408 and not 429)
+                    if ((int)response.StatusCode is >= 400 and < 500 and not 408)
                     {
                         return response;
                     }
@@ -1220,7 +1220,7 @@ public class SE200xLoopTests
                 for (var attempt = 0; attempt < 3; attempt++)
                 {
                     response = await client.SendAsync(CreateRequest());
-                    if ((int)response.StatusCode is >= 400 and < 500 and not 408 and not 429)
+                    if ((int)response.StatusCode is >= 400 and < 500 and not 408)
                     {
                         return response;
                     }
@@ -1275,7 +1275,7 @@ public class SE200xLoopTests
                 for (var attempt = 0; attempt < 3; attempt++)
                 {
                     response = await client.GetAsync(url);
-                    if ((int)response.StatusCode is >= 400 and < 500 and not 408 and not 429)
+                    if ((int)response.StatusCode is >= 400 and < 500 and not 408)
                     {
                         return response;
                     }
