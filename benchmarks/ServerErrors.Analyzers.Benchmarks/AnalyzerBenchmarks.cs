@@ -15,6 +15,7 @@ namespace ServerErrors.Analyzers.Benchmarks;
 /// compiler's own diagnostics of the same code (which a build computes anyway); and over a console app, which
 /// must pay (almost) nothing beyond its compiler diagnostics.
 /// Run: dotnet run -c Release --project benchmarks/ServerErrors.Analyzers.Benchmarks -- --filter '*'
+/// (the ratio to compile time, which is the number to track, comes from the <c>ratio</c> command: see <see cref="RatioBenchmark"/>).
 /// </summary>
 [MemoryDiagnoser]
 public class AnalyzerBenchmarks
@@ -209,9 +210,4 @@ public sealed class EmptyOperationAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterOperationAction(_ => { }, OperationKind.Invocation, OperationKind.ObjectCreation, OperationKind.SimpleAssignment, OperationKind.Loop);
     }
-}
-
-public static class Program
-{
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 }

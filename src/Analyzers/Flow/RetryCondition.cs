@@ -72,12 +72,34 @@ internal static class RetryCondition
     {
         var evaluator = new Evaluator(0, subject, kind);
         var admitted = 0;
-        for (var status = 400; status <= 499 && admitted == 0; status++)
+
+        // Once per class of 4xx statuses the condition cannot tell apart (StatusClasses), lowest first.
+        var starts = new List<int>();
+        StatusClasses.ComputeClientErrors(condition.Root(), starts);
+        for (var index = 0; index < starts.Count && admitted == 0; index++)
         {
-            if (!StatusCode.IsTransientClientError(status) && evaluator.IsTrueFor(condition, status))
+            var start = starts[index];
+            var end = StatusClasses.EndOfClientError(starts, index);
+            var member = start;
+            while (member <= end && StatusCode.IsTransientClientError(member))
             {
-                admitted = status;
+                member++;
             }
+
+            if (member <= end && evaluator.IsTrueFor(condition, start))
+            {
+                admitted = member;
+            }
+#if DEBUG
+            // Debug builds (the tests) prove the classes exact.
+            for (var other = start + 1; other <= end; other++)
+            {
+                if (evaluator.IsTrueFor(condition, other) != evaluator.IsTrueFor(condition, start))
+                {
+                    throw new System.InvalidOperationException($"status {other} does not behave like {start} in its class (up to {end}) in the condition at {condition.Syntax.GetLocation()}");
+                }
+            }
+#endif
         }
 
         var named = 0;

@@ -829,6 +829,7 @@ internal sealed class RetryLoopShape
         private const int MaxSteps = 4096;
         private int _steps;
         private Dictionary<ILocalSymbol, bool>? _flags;
+        private Dictionary<IOperation, bool>? _ensuresSuccess;
         private readonly RetryLoopShape _shape;
         private readonly Scan _scan;
         private readonly HashSet<IOperation> _retryPoints = new();
@@ -864,15 +865,18 @@ internal sealed class RetryLoopShape
                 return false;
             }
 
+            // Once per class of statuses the loop's conditions cannot tell apart (StatusClasses), lowest status first.
+            var starts = new List<int>();
+            StatusClasses.Compute(_shape.Loop.Root(), starts);
             var retries = false;
-            for (var status = 400; status <= 599; status++)
+            for (var index = 0; index < starts.Count; index++)
             {
-                if (status is > 431 and < 500)
-                {
-                    continue;
-                }
-
+                var status = starts[index];
+                var end = StatusClasses.End(starts, index);
                 var outcome = Path(status);
+#if DEBUG
+                CheckClass(status, end, outcome);
+#endif
                 if (outcome == Outcome.Unknown)
                 {
                     // A status the loop does not understand: not proven either way. Stay silent.
@@ -883,11 +887,20 @@ internal sealed class RetryLoopShape
                 {
                     // Sending again after a 4xx the loop names on purpose (401 after refreshing a token) is a resend, not a retry.
                     retries |= !(_named && StatusCode.IsClientError(status) && !StatusCode.IsTransientClientError(status));
+
                     // A 4xx the loop names and retries on purpose (401 after refreshing a token, 409 after reloading) is not flagged.
-                    if (StatusCode.IsClientError(status) && !StatusCode.IsTransientClientError(status) && _shape.AdmittedClientError == 0 && !_named)
+                    // The lowest non-transient 4xx of the class; a named status is a class of its own.
+                    if (_shape.AdmittedClientError == 0 && !_named)
                     {
-                        _shape.AdmittedClientError = status;
-                        _shape.AdmittingCatch = _handledBy;
+                        for (var member = status; member <= end; member++)
+                        {
+                            if (StatusCode.IsClientError(member) && !StatusCode.IsTransientClientError(member))
+                            {
+                                _shape.AdmittedClientError = member;
+                                _shape.AdmittingCatch = _handledBy;
+                                break;
+                            }
+                        }
                     }
 
                     if (_named && status is 503 or 429 && _shape.NamedComeBackLater is not 503)
@@ -907,6 +920,26 @@ internal sealed class RetryLoopShape
             _shape.RetryPoints.AddRange(_retryPoints);
             return true;
         }
+
+#if DEBUG
+        /// <summary>Debug builds (the tests) prove the classes exact: every status of a class takes its first status's path.</summary>
+        private void CheckClass(int start, int end, Outcome expected)
+        {
+            var named = _named;
+            var handledBy = _handledBy;
+            for (var member = start + 1; member <= end; member++)
+            {
+                var outcome = Path(member);
+                if (outcome != expected || _named != named || !ReferenceEquals(_handledBy, handledBy))
+                {
+                    throw new System.InvalidOperationException($"status {member} does not behave like {start} in its class (up to {end}) in the loop at {_shape.Loop.Syntax.GetLocation()}");
+                }
+            }
+
+            // Leave the simulator as Path(start) left it.
+            Path(start);
+        }
+#endif
 
         private Outcome Path(int status)
         {
@@ -978,17 +1011,25 @@ internal sealed class RetryLoopShape
         }
 
         /// <summary>Explores both sides of a guard, each with the flags known before it; keeps the flags of the side taken.</summary>
-        private Outcome Fork(System.Func<Outcome> first, System.Func<Outcome> second)
+        private Outcome ForkConditional(IConditionalOperation conditional)
         {
-            var before = _flags is null ? null : new Dictionary<ILocalSymbol, bool>(_flags, SymbolEqualityComparer.Default);
-            var a = first();
+            var before = CopyFlags();
+            var first = Run(conditional.WhenTrue);
             var afterFirst = _flags;
             _flags = before;
-            var b = second();
-            var result = Guarded(a, b);
-            if (a != b && result == a)
+            return Join(first, afterFirst, Run(conditional.WhenFalse));
+        }
+
+        private Dictionary<ILocalSymbol, bool>? CopyFlags()
+            => _flags is null ? null : new Dictionary<ILocalSymbol, bool>(_flags, SymbolEqualityComparer.Default);
+
+        /// <summary>The guarded result of two explored sides; the flags of the first side when it is the one taken.</summary>
+        private Outcome Join(Outcome first, Dictionary<ILocalSymbol, bool>? flagsAfterFirst, Outcome second)
+        {
+            var result = Guarded(first, second);
+            if (first != second && result == first)
             {
-                _flags = afterFirst;
+                _flags = flagsAfterFirst;
             }
 
             return result;
@@ -1045,14 +1086,18 @@ internal sealed class RetryLoopShape
                             return whenTrue == Outcome.Normal ? RunList(operations, i + 1) : whenTrue;
                         }
 
+                        // Both continuations, each from the flags known before the guard (no closures: this runs per path step).
                         var next = i + 1;
-                        return Fork(
-                            () =>
-                            {
-                                var whenTrue = Run(conditional.WhenTrue);
-                                return whenTrue == Outcome.Normal ? RunList(operations, next) : whenTrue;
-                            },
-                            () => RunList(operations, next));
+                        var before = CopyFlags();
+                        var first = Run(conditional.WhenTrue);
+                        if (first == Outcome.Normal)
+                        {
+                            first = RunList(operations, next);
+                        }
+
+                        var afterFirst = _flags;
+                        _flags = before;
+                        return Join(first, afterFirst, RunList(operations, next));
                     }
 
                     continue;
@@ -1087,7 +1132,7 @@ internal sealed class RetryLoopShape
                     {
                         Truth.True => Run(conditional.WhenTrue),
                         Truth.False => Run(conditional.WhenFalse),
-                        Truth.Guard => Fork(() => Run(conditional.WhenTrue), () => Run(conditional.WhenFalse)),
+                        Truth.Guard => ForkConditional(conditional),
                         _ => Outcome.Unknown,
                     };
                 }
@@ -1179,19 +1224,36 @@ internal sealed class RetryLoopShape
                 }
             }
 
-            if (_shape.Response is { } response && !IsSuccess(_status))
+            if (_shape.Response is { } response && !IsSuccess(_status) && EnsuresSuccess(statement, response))
             {
-                foreach (var descendant in statement.DescendantsAndSelf())
-                {
-                    if (descendant is IInvocationOperation { TargetMethod.Name: "EnsureSuccessStatusCode", Instance: ILocalReferenceOperation local }
-                        && SymbolEqualityComparer.Default.Equals(local.Local, response))
-                    {
-                        return Outcome.Throw;
-                    }
-                }
+                return Outcome.Throw;
             }
 
             return Outcome.Normal;
+        }
+
+        /// <summary>The statement calls <c>EnsureSuccessStatusCode()</c> on the response; the same for every path, so walked once.</summary>
+        private bool EnsuresSuccess(IOperation statement, ILocalSymbol response)
+        {
+            _ensuresSuccess ??= new Dictionary<IOperation, bool>();
+            if (_ensuresSuccess.TryGetValue(statement, out var known))
+            {
+                return known;
+            }
+
+            var found = false;
+            foreach (var descendant in statement.DescendantsAndSelf())
+            {
+                if (descendant is IInvocationOperation { TargetMethod.Name: "EnsureSuccessStatusCode", Instance: ILocalReferenceOperation local }
+                    && SymbolEqualityComparer.Default.Equals(local.Local, response))
+                {
+                    found = true;
+                    break;
+                }
+            }
+
+            _ensuresSuccess[statement] = found;
+            return found;
         }
 
         private static bool IsSuccess(int status) => status is >= 200 and <= 299;
