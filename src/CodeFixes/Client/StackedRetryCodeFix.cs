@@ -133,9 +133,10 @@ public sealed class StackedRetryCodeFix : CodeFixProvider
             return null;
         }
 
+        // The line break before `.AddX` now comes before `.RemoveAllResilienceHandlers()`.
         var cleared = SyntaxFactory.InvocationExpression(SyntaxFactory.MemberAccessExpression(
-            SyntaxKind.SimpleMemberAccessExpression, access.Expression, SyntaxFactory.IdentifierName("RemoveAllResilienceHandlers")));
-        var replaced = invocation.WithExpression(access.WithExpression(cleared)).WithAdditionalAnnotations(Formatter.Annotation);
+            SyntaxKind.SimpleMemberAccessExpression, access.Expression, access.OperatorToken, SyntaxFactory.IdentifierName("RemoveAllResilienceHandlers")));
+        var replaced = invocation.WithExpression(access.WithExpression(cleared).WithOperatorToken(SyntaxFactory.Token(SyntaxKind.DotToken))).WithAdditionalAnnotations(Formatter.Annotation);
         return Replace(root, invocation, replaced, Experimental.DiagnosticId(removeAll));
     }
 
