@@ -10,7 +10,15 @@ using Verify = ServerErrors.Analyzers.Tests.Stubs.PolicyVerifier<
 
 namespace ServerErrors.Analyzers.Tests.Rules;
 
-/// <summary>SE2005: retries that resend POST/PATCH without an idempotency key.</summary>
+/// <summary>
+/// SE2005: retries that resend POST/PATCH without an idempotency key. Shapes re-typed from public code (verdicts of a
+/// reviewer): an inline <c>Policy…WaitAndRetryAsync(…).ExecuteAsync(() => _httpClient.PostAsync(uri, data, ct))</c>
+/// (flag); <c>_retryPolicy.ExecuteAsync(() => _httpClient.PostAsync(…))</c> with the policy injected (silent: not
+/// visible); <c>CreateRetryPolicy(codes).ExecuteAsync(…)</c> helpers for POST and DELETE (flag POST only); a circuit
+/// breaker around a POST (silent); <c>AddStandardResilienceHandler(o => o.Retry.DisableForUnsafeHttpMethods())</c>
+/// (silent); <c>HttpRetryStrategyOptions</c> local passed to <c>AddRetry</c> (flag, fixed on the local);
+/// <c>X-Idempotency-Key</c>/<c>PayPal-Request-Id</c>/<c>X-Request-Id</c> headers set once (silent).
+/// </summary>
 public class SE2005Tests
 {
     // ---- Hand-written retry loops ----

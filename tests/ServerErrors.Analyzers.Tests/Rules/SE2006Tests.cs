@@ -6,7 +6,14 @@ using Verify = ServerErrors.Analyzers.Tests.Stubs.PolicyVerifier<
 
 namespace ServerErrors.Analyzers.Tests.Rules;
 
-/// <summary>SE2006: more than one retry layer on one HttpClient.</summary>
+/// <summary>
+/// SE2006: more than one retry layer on one HttpClient. Shapes re-typed from public code (verdicts of a reviewer):
+/// the service-defaults template <c>ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler())</c> with a
+/// client that adds its own standard handler (flag) or calls <c>RemoveAllResilienceHandlers()</c> first under
+/// <c>#pragma warning disable EXTEXP0001</c> (silent); <c>AddPolicyHandler(GetRetryPolicy()).AddPolicyHandler(GetCircuitBreakerPolicy())</c>
+/// (silent: one retry); a transient-error retry followed by a second retry policy (flag); named clients with one
+/// handler each under retrying defaults (silent).
+/// </summary>
 public class SE2006Tests
 {
     private const string Client = """
