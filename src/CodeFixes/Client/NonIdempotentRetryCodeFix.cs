@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
@@ -79,6 +80,19 @@ public sealed class NonIdempotentRetryCodeFix : CodeFixProvider
         var changed = handler
             ? SkipUnsafe(root, model, invocation, cancellationToken)
             : AddKey(root, model, invocation, diagnostic, cancellationToken);
+        if (changed is null && !handler && WithBlockBody(root, model, invocation, cancellationToken) is { } blockBodied)
+        {
+            // `=> policy.ExecuteAsync(…)`: the key needs a statement before the retry, so the member gets a block body first.
+            var converted = document.WithSyntaxRoot(blockBodied.Root);
+            var convertedModel = await converted.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            var convertedRoot = await converted.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            if (convertedModel is not null && convertedRoot?.GetAnnotatedNodes(blockBodied.Mark).FirstOrDefault() is InvocationExpressionSyntax moved)
+            {
+                changed = AddKey(convertedRoot, convertedModel, moved, diagnostic, cancellationToken);
+                model = convertedModel;
+            }
+        }
+
         if (changed is null)
         {
             return null;
@@ -230,6 +244,32 @@ public sealed class NonIdempotentRetryCodeFix : CodeFixProvider
         }
 
         return null;
+    }
+
+    /// <summary>The expression-bodied method around <paramref name="send"/> turned into <c>{ return …; }</c> (or <c>{ …; }</c>), with the send marked.</summary>
+    private static (SyntaxNode Root, SyntaxAnnotation Mark)? WithBlockBody(SyntaxNode root, SemanticModel model, InvocationExpressionSyntax send, CancellationToken cancellationToken)
+    {
+        if (send.FirstAncestorOrSelf<AnonymousFunctionExpressionSyntax>() is null
+            || send.FirstAncestorOrSelf<ArrowExpressionClauseSyntax>() is not { Parent: MethodDeclarationSyntax method } arrow
+            || model.GetDeclaredSymbol(method, cancellationToken) is not { } symbol)
+        {
+            return null;
+        }
+
+        var mark = new SyntaxAnnotation();
+        var markedArrow = arrow.ReplaceNode(send, send.WithAdditionalAnnotations(mark));
+        var expression = markedArrow.Expression.WithoutTrivia();
+        var returnsNothing = symbol.ReturnsVoid
+            || symbol.IsAsync && symbol.ReturnType is INamedTypeSymbol { Name: "Task" or "ValueTask", TypeArguments.Length: 0 };
+        StatementSyntax statement = returnsNothing ? SyntaxFactory.ExpressionStatement(expression) : SyntaxFactory.ReturnStatement(expression);
+        var body = MultiLineBlock(new List<StatementSyntax> { statement });
+        var newMethod = method
+            .WithExpressionBody(null)
+            .WithSemicolonToken(default)
+            .WithParameterList(method.ParameterList.WithoutTrailingTrivia())
+            .WithBody(body.WithTrailingTrivia(method.SemicolonToken.TrailingTrivia))
+            .WithAdditionalAnnotations(Formatter.Annotation);
+        return (root.ReplaceNode(method, newMethod), mark);
     }
 
     // The first inserted statement takes the retry's leading trivia (comments stay above the whole block); the retry keeps its indentation.

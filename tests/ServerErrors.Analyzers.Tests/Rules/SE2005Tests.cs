@@ -666,7 +666,7 @@ public class SE2005Tests
         """);
 
     [Fact]
-    public Task PollyV7_PolicyFromHelperMethod() => Verify.VerifyAnalyzerAsync(
+    public Task PollyV7_PolicyFromHelperMethod_ExpressionBodyBecomesBlock() => Verify.VerifyCodeFixAsync(
         """
         using System.Net;
         using Polly;
@@ -683,6 +683,30 @@ public class SE2005Tests
 
             public async Task<HttpResponseMessage> PostWithRetry(Uri url, HttpContent value, params HttpStatusCode[] permitted)
                 => await CreateRetryPolicy(permitted).ExecuteAsync(() => _httpClient.[|PostAsync(url, value)|]);
+
+            public async Task<HttpResponseMessage> DeleteWithRetry(Uri url, params HttpStatusCode[] permitted)
+                => await CreateRetryPolicy(permitted).ExecuteAsync(() => _httpClient.DeleteAsync(url));
+        }
+        """,
+        """
+        using System.Net;
+        using Polly;
+
+        public class Api
+        {
+            private readonly HttpClient _httpClient;
+
+            public Api(HttpClient httpClient) => _httpClient = httpClient;
+
+            private static IAsyncPolicy<HttpResponseMessage> CreateRetryPolicy(HttpStatusCode[] permitted) => Policy
+                .HandleResult<HttpResponseMessage>(r => (int)r.StatusCode >= 500 && Array.IndexOf(permitted, r.StatusCode) < 0)
+                .WaitAndRetryAsync(3, attempt => TimeSpan.FromSeconds(attempt));
+
+            public async Task<HttpResponseMessage> PostWithRetry(Uri url, HttpContent value, params HttpStatusCode[] permitted)
+            {
+                var idempotencyKey = Guid.NewGuid().ToString();
+                return await CreateRetryPolicy(permitted).ExecuteAsync(() => _httpClient.SendAsync(new HttpRequestMessage(HttpMethod.Post, url) { Content = value, Headers = { { "Idempotency-Key", idempotencyKey } } }));
+            }
 
             public async Task<HttpResponseMessage> DeleteWithRetry(Uri url, params HttpStatusCode[] permitted)
                 => await CreateRetryPolicy(permitted).ExecuteAsync(() => _httpClient.DeleteAsync(url));
