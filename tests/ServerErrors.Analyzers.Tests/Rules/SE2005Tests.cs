@@ -1250,4 +1250,49 @@ public class SE2005Tests
             }
             """,
     }.RunAsync();
+
+    [Fact]
+    public Task ConsoleWithoutRetryLibraries_LoopStillChecked() => new CodeFixTest<
+        ServerErrors.Analyzers.Client.NonIdempotentRetryAnalyzer,
+        ServerErrors.Analyzers.CodeFixes.Client.NonIdempotentRetryCodeFix>
+    {
+        References = TestReferences.NetCore,
+        TestCode = """
+            public class Orders
+            {
+                public async Task Create(HttpClient client, HttpContent content)
+                {
+                    for (var attempt = 0; attempt < 3; attempt++)
+                    {
+                        var response = await client.[|PatchAsync("orders/1", content)|];
+                        if (response.IsSuccessStatusCode)
+                        {
+                            return;
+                        }
+
+                        await Task.Delay(1000 << attempt);
+                    }
+                }
+            }
+            """,
+        FixedCode = """
+            public class Orders
+            {
+                public async Task Create(HttpClient client, HttpContent content)
+                {
+                    var idempotencyKey = Guid.NewGuid().ToString();
+                    for (var attempt = 0; attempt < 3; attempt++)
+                    {
+                        var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Patch, "orders/1") { Content = content, Headers = { { "Idempotency-Key", idempotencyKey } } });
+                        if (response.IsSuccessStatusCode)
+                        {
+                            return;
+                        }
+
+                        await Task.Delay(1000 << attempt);
+                    }
+                }
+            }
+            """,
+    }.RunAsync();
 }

@@ -498,4 +498,52 @@ public class SE2006Tests
             }
             """,
     }.RunAsync();
+
+    [Fact]
+    public Task ConsoleWithoutHttpClientFactory_RegistersNothing() => new ServerErrors.Analyzers.Tests.Verifiers.CodeFixTest<
+        ServerErrors.Analyzers.Client.StackedRetryAnalyzer,
+        ServerErrors.Analyzers.CodeFixes.Client.StackedRetryCodeFix>
+    {
+        References = ServerErrors.Analyzers.Tests.Verifiers.TestReferences.NetCore,
+        TestCode = """
+            public class Prices
+            {
+                public async Task<HttpResponseMessage> Get(HttpClient http, string sku)
+                {
+                    for (var attempt = 0; attempt < 3; attempt++)
+                    {
+                        var response = await http.GetAsync("prices/" + sku);
+                        if (response.IsSuccessStatusCode)
+                        {
+                            return response;
+                        }
+
+                        await Task.Delay(TimeSpan.FromSeconds(Math.Pow(2, attempt)));
+                    }
+
+                    throw new HttpRequestException("prices unavailable");
+                }
+            }
+            """,
+        FixedCode = """
+            public class Prices
+            {
+                public async Task<HttpResponseMessage> Get(HttpClient http, string sku)
+                {
+                    for (var attempt = 0; attempt < 3; attempt++)
+                    {
+                        var response = await http.GetAsync("prices/" + sku);
+                        if (response.IsSuccessStatusCode)
+                        {
+                            return response;
+                        }
+
+                        await Task.Delay(TimeSpan.FromSeconds(Math.Pow(2, attempt)));
+                    }
+
+                    throw new HttpRequestException("prices unavailable");
+                }
+            }
+            """,
+    }.RunAsync();
 }
