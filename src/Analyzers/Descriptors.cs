@@ -97,6 +97,26 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "A retry without an attempt limit never gives up: it hides outages, holds resources and keeps load on a failing server.");
 
+    public static readonly DiagnosticDescriptor SE2005_NonIdempotentRetry = Create(
+        "SE2005",
+        "Do not retry non-idempotent requests without an idempotency key",
+        "{0} resends {1} requests, which are not idempotent, without an idempotency key",
+        Categories.Reliability,
+        DiagnosticSeverity.Warning,
+        "POST and PATCH are not idempotent (RFC 9110): when an attempt reached the server and only the response was lost, retrying it creates a second order or applies a change twice. Send an idempotency key that stays the same for every attempt, or do not retry unsafe methods.");
+
+    // Reported at compilation end: the registration and the retry can sit in different files.
+    public static readonly DiagnosticDescriptor SE2006_StackedRetry = new(
+        "SE2006",
+        "Do not stack retrying handlers on one HttpClient",
+        "{0} retries on top of {1}; the attempts multiply",
+        Categories.Reliability,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        "Two retry layers on one client multiply the attempts (3 retries over 3 retries is 16 requests per call), which is what brings a struggling dependency down. Keep one retrying handler per client.",
+        HelpLinkBase + "SE2006.md",
+        WellKnownDiagnosticTags.CompilationEnd);
+
     private static DiagnosticDescriptor Create(string id, string title, string message, string category, DiagnosticSeverity severity, string description)
         => new(id, title, message, category, severity, isEnabledByDefault: true, description, HelpLinkBase + id + ".md");
 }

@@ -69,6 +69,9 @@ internal enum WellKnownType
 
     // Hand-written retry loops (SE2001-SE2004)
     System_Net_Http_HttpClient,
+
+    // HttpClient registrations: resilience handlers per client and by default (SE2005, SE2006)
+    Microsoft_Extensions_DependencyInjection_IHttpClientBuilder,
 }
 
 /// <summary>

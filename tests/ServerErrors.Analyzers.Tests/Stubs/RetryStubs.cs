@@ -96,6 +96,47 @@ public static class RetryStubs
                 public static IHttpStandardResiliencePipelineBuilder AddStandardResilienceHandler(this IHttpClientBuilder builder, Action<HttpStandardResilienceOptions> configure) => null!;
 
                 public static IHttpResiliencePipelineBuilder AddResilienceHandler(this IHttpClientBuilder builder, string pipelineName, Action<ResiliencePipelineBuilder<HttpResponseMessage>> configure) => null!;
+
+                // SE2005/SE2006 (issue 9): the other overloads and handlers of the real class.
+                public static IHttpStandardResiliencePipelineBuilder AddStandardResilienceHandler(this IHttpClientBuilder builder) => null!;
+
+                public static IHttpStandardResiliencePipelineBuilder AddStandardResilienceHandler(this IHttpClientBuilder builder, Microsoft.Extensions.Configuration.IConfigurationSection section) => null!;
+
+                public static IStandardHedgingHandlerBuilder AddStandardHedgingHandler(this IHttpClientBuilder builder) => null!;
+
+                public static IStandardHedgingHandlerBuilder AddStandardHedgingHandler(this IHttpClientBuilder builder, Action<IRoutingStrategyBuilder> configure) => null!;
+
+                [System.Diagnostics.CodeAnalysis.Experimental("EXTEXP0001")]
+                public static IHttpClientBuilder RemoveAllResilienceHandlers(this IHttpClientBuilder builder) => builder;
+            }
+
+            public static class HttpStandardResiliencePipelineBuilderExtensions
+            {
+                public static IHttpStandardResiliencePipelineBuilder Configure(this IHttpStandardResiliencePipelineBuilder builder, Action<HttpStandardResilienceOptions> configure) => builder;
+            }
+        }
+
+        namespace Microsoft.Extensions.Http.Resilience
+        {
+            using System.Net.Http;
+
+            public interface IStandardHedgingHandlerBuilder
+            {
+            }
+
+            public interface IRoutingStrategyBuilder
+            {
+            }
+
+            public static class HttpRetryStrategyOptionsExtensions
+            {
+                public static void DisableForUnsafeHttpMethods(this HttpRetryStrategyOptions options)
+                {
+                }
+
+                public static void DisableFor(this HttpRetryStrategyOptions options, params HttpMethod[] methods)
+                {
+                }
             }
         }
         """;
