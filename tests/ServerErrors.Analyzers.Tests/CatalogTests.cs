@@ -85,6 +85,44 @@ public class CatalogTests
     }
 
     [Fact]
+    public void ReleaseNotesAndChangelogLinkEachRulesDocumentation()
+    {
+        var release = RepositoryFiles.Read("src/Analyzers/AnalyzerReleases.Shipped.md") + RepositoryFiles.Read("src/Analyzers/AnalyzerReleases.Unshipped.md");
+        var changelog = RepositoryFiles.Read("CHANGELOG.md");
+        Assert.StartsWith("# Changelog", changelog);
+        Assert.Contains("## [Unreleased]", changelog);
+        foreach (var descriptor in Reported().DistinctBy(d => d.Id))
+        {
+            // The Notes column of the release-tracking table: analyzer name(s), then the documentation link.
+            Assert.Matches($@"(?m)^{descriptor.Id}\s*\|[^\n]*\|[^\n]*\|[^\n]*\[Documentation\]\({Regex.Escape(descriptor.HelpLinkUri)}\)\s*$", release);
+            Assert.Contains($"[{descriptor.Id}](docs/rules/{descriptor.Id}.md)", changelog);
+        }
+    }
+
+    [Theory]
+    [InlineData("Recommended")]
+    [InlineData("All")]
+    [InlineData("None")]
+    public void AnalysisModePresetCoversEveryRule(string mode)
+    {
+        var config = RepositoryFiles.Read($"src/Package/buildTransitive/config/ServerErrors.Analyzers.{mode}.globalconfig");
+        Assert.Matches(@"(?m)^is_global = true\s*$", config);
+
+        // Below every user config (a .globalconfig is 100 by default, other global configs 0), above the SDK's own (-100).
+        Assert.Matches(@"(?m)^global_level = -1\s*$", config);
+        var severities = Regex.Matches(config, @"(?m)^dotnet_diagnostic\.(SE\d{4})\.severity = (\w+)\s*$")
+            .ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+        var expected = Reported().DistinctBy(d => d.Id)
+            .Where(d => mode != "Recommended" || d.DefaultSeverity == DiagnosticSeverity.Info)
+            .ToDictionary(d => d.Id, _ => mode switch { "Recommended" => "warning", "All" => "error", _ => "none" });
+        Assert.Equal(expected.OrderBy(p => p.Key), severities.OrderBy(p => p.Key));
+
+        // The .targets selects the file, and the package ships it.
+        Assert.Contains($"'$(_ServerErrorsAnalysisMode)' == '{mode}'\">$(MSBuildThisFileDirectory)config/ServerErrors.Analyzers.{mode}.globalconfig", RepositoryFiles.Read("src/Package/buildTransitive/ServerErrors.Analyzers.targets"));
+        Assert.Contains(@"<None Include=""buildTransitive/config/*.globalconfig"" Pack=""true"" PackagePath=""buildTransitive/config/"" />", RepositoryFiles.Read("src/Package/ServerErrors.Analyzers.Package.csproj"));
+    }
+
+    [Fact]
     public void AnalyzerAndFixFilesShareNames()
     {
         foreach (var fix in CodeFixAssembly.GetTypes().Where(t => typeof(CodeFixProvider).IsAssignableFrom(t) && !t.IsAbstract))
