@@ -236,4 +236,106 @@ public class FormatPassTests
         }
         """,
         3).RunAsync();
+
+    [Fact]
+    public Task SE2005_LoopPollyAndHandler_OnePass() => Policy<NonIdempotentRetryAnalyzer, NonIdempotentRetryCodeFix>(
+        """
+        using Polly;
+
+        public static class Registration
+        {
+            public static void Configure(IServiceCollection services)
+            {
+                services.AddHttpClient<OrdersClient>().AddStandardResilienceHandler();
+            }
+        }
+
+        public class OrdersClient
+        {
+            private readonly HttpClient _http;
+
+            public OrdersClient(HttpClient http) => _http = http;
+
+            public Task<HttpResponseMessage> Place(string json) => _http.PostAsync("orders", new StringContent(json));
+        }
+
+        public static class Payments
+        {
+            public static async Task<HttpResponseMessage> Charge(HttpClient client, string json)
+            {
+                for (var attempt = 0; attempt < 3; attempt++)
+                {
+                    var response = await client.PostAsync("charges", new StringContent(json));
+                    if ((int)response.StatusCode < 500)
+                    {
+                        return response;
+                    }
+
+                    await Task.Delay(TimeSpan.FromSeconds(Math.Pow(2, attempt)));
+                }
+
+                throw new HttpRequestException("gave up");
+            }
+
+            public static async Task<HttpResponseMessage> Refund(HttpClient client, string json)
+            {
+                var policy = Policy.Handle<HttpRequestException>().WaitAndRetryAsync(3, attempt => TimeSpan.FromSeconds(Math.Pow(2, attempt)));
+                return await policy.ExecuteAsync(() => client.PostAsync("refunds", new StringContent(json)));
+            }
+        }
+        """,
+        3).RunAsync();
+
+    [Fact]
+    public Task SE2006_ChainDefaultsAndTypedClientLoop_OnePass() => Policy<StackedRetryAnalyzer, StackedRetryCodeFix>(
+        """
+        using Polly;
+        using Polly.Extensions.Http;
+
+        public static class Registration
+        {
+            public static void Configure(IServiceCollection services)
+            {
+                services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
+                services.AddHttpClient<CatalogClient>().AddStandardResilienceHandler(o => o.Retry.MaxRetryAttempts = 5);
+                services.AddHttpClient<PricesClient>();
+                services.AddHttpClient("search")
+                    .AddPolicyHandler(HttpPolicyExtensions.HandleTransientHttpError().WaitAndRetryAsync(3, a => TimeSpan.FromSeconds(Math.Pow(2, a))))
+                    .AddTransientHttpErrorPolicy(p => p.WaitAndRetryAsync(3, a => TimeSpan.FromSeconds(Math.Pow(2, a))));
+            }
+        }
+
+        public class CatalogClient
+        {
+            private readonly HttpClient _http;
+
+            public CatalogClient(HttpClient http) => _http = http;
+
+            public Task<string> Get(string id) => _http.GetStringAsync("items/" + id);
+        }
+
+        public class PricesClient
+        {
+            private readonly HttpClient _http;
+
+            public PricesClient(HttpClient http) => _http = http;
+
+            public async Task<HttpResponseMessage> Get(string sku)
+            {
+                for (var attempt = 0; attempt < 3; attempt++)
+                {
+                    var response = await _http.GetAsync("prices/" + sku);
+                    if ((int)response.StatusCode < 500)
+                    {
+                        return response;
+                    }
+
+                    await Task.Delay(TimeSpan.FromSeconds(Math.Pow(2, attempt)));
+                }
+
+                throw new HttpRequestException("prices unavailable");
+            }
+        }
+        """,
+        4).RunAsync();
 }

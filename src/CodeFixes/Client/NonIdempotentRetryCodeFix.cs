@@ -1,11 +1,9 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
-using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -22,11 +20,12 @@ namespace ServerErrors.Analyzers.CodeFixes.Client;
 /// header; <c>PostAsync</c>/<c>PostAsJsonAsync</c> become <c>SendAsync</c> of a request that carries it). For a resilience
 /// handler, make its retry skip unsafe methods with <c>Retry.DisableForUnsafeHttpMethods()</c>. All C# 7.3.
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NonIdempotentRetryCodeFix)), Shared]
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NonIdempotentRetryCodeFix))]
 public sealed class NonIdempotentRetryCodeFix : CodeFixProvider
 {
-    internal const string AddKeyKey = "SE2005.AddIdempotencyKey";
-    internal const string SkipUnsafeKey = "SE2005.SkipUnsafeMethods";
+    // One choice per diagnostic (a key for sends, unsafe methods skipped for handlers): one key, so that one
+    // `dotnet format analyzers` pass fixes both kinds.
+    internal const string RetrySafelyKey = "SE2005.RetryOnlyWhatIsSafe";
 
     private const string AddKeyTitle = "Send one idempotency key with every attempt";
     private const string SkipUnsafeTitle = "Do not retry unsafe methods (DisableForUnsafeHttpMethods)";
@@ -47,27 +46,25 @@ public sealed class NonIdempotentRetryCodeFix : CodeFixProvider
 
         var diagnostic = context.Diagnostics[0];
         var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-        var handler = IsHandler(diagnostic);
-        var solution = await ApplyAsync(context.Document, node, diagnostic, handler ? SkipUnsafeKey : AddKeyKey, context.CancellationToken).ConfigureAwait(false);
-        if (solution is null)
+        var document = context.Document;
+        if (await ApplyAsync(document, node, diagnostic, RetrySafelyKey, context.CancellationToken).ConfigureAwait(false) is null)
         {
             return;
         }
 
         context.RegisterCodeFix(
-            handler
-                ? CodeAction.Create(SkipUnsafeTitle, c => ApplyOrSame(context.Document, node, diagnostic, SkipUnsafeKey, c), SkipUnsafeKey)
-                : CodeAction.Create(AddKeyTitle, c => ApplyOrSame(context.Document, node, diagnostic, AddKeyKey, c), AddKeyKey),
+            FixAction.Create(
+                IsHandler(diagnostic) ? SkipUnsafeTitle : AddKeyTitle,
+                document,
+                async c => await ApplyAsync(document, node, diagnostic, RetrySafelyKey, c).ConfigureAwait(false) ?? document,
+                RetrySafelyKey),
             diagnostic);
     }
 
     private static bool IsHandler(Diagnostic diagnostic)
         => diagnostic.Properties.TryGetValue(NonIdempotentRetryAnalyzer.KindKey, out var kind) && kind == NonIdempotentRetryAnalyzer.KindHandler;
 
-    private static async Task<Solution> ApplyOrSame(Document document, SyntaxNode node, Diagnostic diagnostic, string key, CancellationToken cancellationToken)
-        => await ApplyAsync(document, node, diagnostic, key, cancellationToken).ConfigureAwait(false) ?? document.Project.Solution;
-
-    private static async Task<Solution?> ApplyAsync(Document document, SyntaxNode node, Diagnostic diagnostic, string equivalenceKey, CancellationToken cancellationToken)
+    private static async Task<Document?> ApplyAsync(Document document, SyntaxNode node, Diagnostic diagnostic, string equivalenceKey, CancellationToken cancellationToken)
     {
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
@@ -104,8 +101,7 @@ public sealed class NonIdempotentRetryCodeFix : CodeFixProvider
             changed = Imports.AddIfMissing(unit, model, invocation.SpanStart, "Microsoft.Extensions.Http.Resilience", "HttpRetryStrategyOptionsExtensions");
         }
 
-        var formatted = await Formatter.FormatAsync(document.WithSyntaxRoot(changed), Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return formatted.Project.Solution;
+        return await Formatter.FormatAsync(document.WithSyntaxRoot(changed), Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     // ---- Sends in a retry loop or a Polly delegate ----

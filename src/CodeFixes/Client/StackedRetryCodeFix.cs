@@ -1,9 +1,7 @@
 using System.Collections.Immutable;
-using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -19,11 +17,12 @@ namespace ServerErrors.Analyzers.CodeFixes.Client;
 /// <c>RemoveAllResilienceHandlers()</c> so that the defaults of <c>ConfigureHttpClientDefaults</c> do not apply under a
 /// client-specific retry (suppressing its <c>[Experimental]</c> ID when the referenced version marks it).
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(StackedRetryCodeFix)), Shared]
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(StackedRetryCodeFix))]
 public sealed class StackedRetryCodeFix : CodeFixProvider
 {
-    internal const string RemoveKey = "SE2006.RemoveRetryLayer";
-    internal const string ClearDefaultsKey = "SE2006.RemoveAllResilienceHandlers";
+    // One choice per diagnostic (remove a layer, or clear the defaults): one key, so that one `dotnet format analyzers`
+    // pass fixes both kinds.
+    internal const string OneLayerKey = "SE2006.OneRetryLayer";
 
     private const string ExtensionsType = "Microsoft.Extensions.DependencyInjection.ResilienceHttpClientBuilderExtensions";
 
@@ -44,16 +43,17 @@ public sealed class StackedRetryCodeFix : CodeFixProvider
 
         var node = root.FindNode(target.SourceSpan, getInnermostNodeForTie: true);
         var clear = Clears(diagnostic);
-        if (await ApplyAsync(document, node, diagnostic, string.Empty, context.CancellationToken).ConfigureAwait(false) is null)
+        if (await ApplyAsync(document, node, diagnostic, OneLayerKey, context.CancellationToken).ConfigureAwait(false) is null)
         {
             return;
         }
 
         context.RegisterCodeFix(
-            CodeAction.Create(
+            FixAction.Create(
                 clear ? "Remove the default resilience handlers from this client (RemoveAllResilienceHandlers)" : "Remove the extra retry layer",
-                async c => await ApplyAsync(document, node, diagnostic, string.Empty, c).ConfigureAwait(false) ?? document.Project.Solution,
-                clear ? ClearDefaultsKey : RemoveKey),
+                document,
+                async c => await ApplyAsync(document, node, diagnostic, OneLayerKey, c).ConfigureAwait(false) ?? document,
+                OneLayerKey),
             diagnostic);
     }
 
@@ -68,7 +68,7 @@ public sealed class StackedRetryCodeFix : CodeFixProvider
             ? diagnostic.AdditionalLocations[0]
             : diagnostic.Location;
 
-    private static async Task<Solution?> ApplyAsync(Document document, SyntaxNode node, Diagnostic diagnostic, string equivalenceKey, CancellationToken cancellationToken)
+    private static async Task<Document?> ApplyAsync(Document document, SyntaxNode node, Diagnostic diagnostic, string equivalenceKey, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
@@ -89,8 +89,7 @@ public sealed class StackedRetryCodeFix : CodeFixProvider
             return null;
         }
 
-        var formatted = await Formatter.FormatAsync(document.WithSyntaxRoot(changed), Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return formatted.Project.Solution;
+        return await Formatter.FormatAsync(document.WithSyntaxRoot(changed), Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary><c>builder.AddX(…)</c> → <c>builder</c>, when nothing uses what <c>AddX</c> returns beyond an <c>IHttpClientBuilder</c>.</summary>

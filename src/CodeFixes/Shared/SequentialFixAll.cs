@@ -13,12 +13,13 @@ namespace ServerErrors.Analyzers.CodeFixes.Shared;
 /// FixAll that applies one fix after the other on the updated solution, in source order, so that fixes which insert
 /// declarations (free names) or edit shared registrations give the same code as fixing one diagnostic at a time. The
 /// node each diagnostic targets is marked first and found again after every fix; a target that a previous fix removed
-/// is skipped.
+/// is skipped. Clean-up and the documents' own end of line (<see cref="EndOfLine"/>) come once at the end, on every
+/// changed document against its original: a re-parse in between would drop the marks.
 /// </summary>
 internal sealed class SequentialFixAll : FixAllProvider
 {
     /// <summary>Applies the fix of <paramref name="diagnostic"/> to <paramref name="target"/> in <paramref name="document"/>; null when it no longer applies.</summary>
-    public delegate Task<Solution?> ApplyAsync(Document document, SyntaxNode target, Diagnostic diagnostic, string equivalenceKey, CancellationToken cancellationToken);
+    public delegate Task<Document?> ApplyAsync(Document document, SyntaxNode target, Diagnostic diagnostic, string equivalenceKey, CancellationToken cancellationToken);
 
     /// <summary>The location whose node the fix edits (the diagnostic's own location or an additional one).</summary>
     public delegate Location TargetOf(Diagnostic diagnostic);
@@ -105,7 +106,20 @@ internal sealed class SequentialFixAll : FixAllProvider
                 continue;
             }
 
-            solution = await _apply(document, node, diagnostic, context.CodeActionEquivalenceKey ?? string.Empty, cancellationToken).ConfigureAwait(false) ?? solution;
+            solution = (await _apply(document, node, diagnostic, context.CodeActionEquivalenceKey ?? string.Empty, cancellationToken).ConfigureAwait(false))?.Project.Solution ?? solution;
+        }
+
+        foreach (var projectChanges in solution.GetChanges(context.Solution).GetProjectChanges())
+        {
+            foreach (var documentId in projectChanges.GetChangedDocuments())
+            {
+                var original = context.Solution.GetDocument(documentId);
+                var changed = solution.GetDocument(documentId);
+                if (original is not null && changed is not null)
+                {
+                    solution = (await EndOfLine.CleanUpAndApplyAsync(original, changed, cancellationToken).ConfigureAwait(false)).Project.Solution;
+                }
+            }
         }
 
         return solution;
