@@ -54,7 +54,32 @@ public static class RetryPolicies
             ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { IsSuccessStatusCode: false }),
         }));
 
+        // SE2006 (PricesClient retries by hand under a retrying handler)
+        services.AddHttpClient<PricesClient>().AddStandardResilienceHandler();
+
         return services;
+    }
+}
+
+public class PricesClient
+{
+    private readonly HttpClient _http;
+
+    public PricesClient(HttpClient http) => _http = http;
+
+    public async Task<string> GetPrice(string sku)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await _http.GetStringAsync("prices/" + sku);
+            }
+            catch (HttpRequestException) when (attempt < 2)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(Math.Pow(2, attempt)));
+            }
+        }
     }
 }
 
@@ -87,6 +112,22 @@ public static class RetryLoops
             }
 
             await Task.Delay(TimeSpan.FromSeconds(Math.Pow(2, attempt)), cancellationToken);
+        }
+    }
+
+    // SE2005 (a POST retried without an idempotency key)
+    public static async Task<HttpResponseMessage> PlaceOrder(HttpClient client, string json)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await client.PostAsync("orders", new StringContent(json));
+            }
+            catch (HttpRequestException) when (attempt < 2)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(Math.Pow(2, attempt)));
+            }
         }
     }
 
