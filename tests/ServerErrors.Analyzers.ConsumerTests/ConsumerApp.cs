@@ -51,7 +51,7 @@ public sealed class PackedPackage : IDisposable
     }
 }
 
-/// <summary>A fresh `dotnet new web` project that references the packed package through the local feed.</summary>
+/// <summary>A fresh `dotnet new web` (or other template) project that references the packed package through the local feed.</summary>
 public sealed class ConsumerApp
 {
     private readonly PackedPackage _package;
@@ -72,12 +72,12 @@ public sealed class ConsumerApp
     /// Creates the project. <paramref name="projectAdditions"/> is inserted before <c>&lt;/Project&gt;</c> (package
     /// references, properties). The local feed is added to the machine's package sources, which serve the rest.
     /// </summary>
-    public static async Task<ConsumerApp> CreateAsync(PackedPackage package, ITestOutputHelper output, string name, string projectAdditions = "")
+    public static async Task<ConsumerApp> CreateAsync(PackedPackage package, ITestOutputHelper output, string name, string projectAdditions = "", string template = "web")
     {
         var directory = Path.Combine(package.Root, name);
-        var (exitCode, text) = await Dotnet.Run(package.Root, "new", "web", "-o", directory, "--no-restore");
+        var (exitCode, text) = await Dotnet.Run(package.Root, "new", template, "-o", directory, "--no-restore");
         output.WriteLine(text);
-        Assert.True(exitCode == 0, "dotnet new web failed:\n" + text);
+        Assert.True(exitCode == 0, $"dotnet new {template} failed:\n" + text);
 
         File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>

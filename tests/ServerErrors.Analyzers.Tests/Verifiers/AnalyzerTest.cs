@@ -108,7 +108,7 @@ public class AnalyzerTest<TAnalyzer>
         if (WebImplicitUsings)
         {
             var referencesAspNetCore = References.Any(r => r.Display?.EndsWith("Microsoft.AspNetCore.Http.Abstractions.dll", StringComparison.Ordinal) == true);
-            var usings = referencesAspNetCore ? WebGlobalUsings : string.Join("\n", WebGlobalUsings.Split('\n').Where(l => !l.Contains("Microsoft.", StringComparison.Ordinal)));
+            var usings = referencesAspNetCore ? AnalyzerTestDefaults.WebGlobalUsings : string.Join("\n", AnalyzerTestDefaults.WebGlobalUsings.Split('\n').Where(l => !l.Contains("Microsoft.", StringComparison.Ordinal)));
             solution = solution.AddDocument(DocumentId.CreateNewId(projectId), "GlobalUsings.g.cs", SourceText.From(usings.Replace("\n", LineEnding, StringComparison.Ordinal), Encoding.UTF8), filePath: ProjectDirectory + "obj/GlobalUsings.g.cs");
         }
 
@@ -217,8 +217,12 @@ public class AnalyzerTest<TAnalyzer>
 
         return result;
     }
+}
 
-    private const string WebGlobalUsings = """
+/// <summary>The implicit usings of a Web SDK project (`dotnet new web`), shared by the rule tests and the docs-example test.</summary>
+public static class AnalyzerTestDefaults
+{
+    public const string WebGlobalUsings = """
         global using global::System;
         global using global::System.Collections.Generic;
         global using global::System.IO;
