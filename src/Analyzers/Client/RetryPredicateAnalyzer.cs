@@ -23,6 +23,9 @@ public sealed class RetryPredicateAnalyzer : DiagnosticAnalyzer
     /// <summary><c>Handle&lt;HttpRequestException&gt;()</c> over a delegate that calls <c>EnsureSuccessStatusCode()</c> was reported.</summary>
     internal const string KindEnsureSuccess = "EnsureSuccess";
 
+    /// <summary>A Polly v8 <c>ShouldHandle</c> lambda over <c>args.Outcome.Exception is HttpRequestException</c> around a callback that throws on 4xx.</summary>
+    internal const string KindExceptionLambda = "ExceptionLambda";
+
     /// <summary>A hand-written loop that repeats the request after a non-transient 4xx response.</summary>
     internal const string KindLoopStatus = "LoopStatus";
 
@@ -33,6 +36,7 @@ public sealed class RetryPredicateAnalyzer : DiagnosticAnalyzer
     private static readonly ImmutableDictionary<string, string?> LoopCatchProperties = ImmutableDictionary<string, string?>.Empty.Add(KindKey, KindLoopCatch);
     private static readonly ImmutableDictionary<string, string?> PredicateProperties = ImmutableDictionary<string, string?>.Empty.Add(KindKey, KindPredicate);
     private static readonly ImmutableDictionary<string, string?> ShouldHandleProperties = ImmutableDictionary<string, string?>.Empty.Add(KindKey, KindShouldHandle);
+    private static readonly ImmutableDictionary<string, string?> ExceptionLambdaProperties = ImmutableDictionary<string, string?>.Empty.Add(KindKey, KindExceptionLambda);
     private static readonly ImmutableDictionary<string, string?> EnsureSuccessProperties = ImmutableDictionary<string, string?>.Empty.Add(KindKey, KindEnsureSuccess);
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
@@ -227,7 +231,80 @@ public sealed class RetryPredicateAnalyzer : DiagnosticAnalyzer
                 ReportThrowsOnClientError(context, call, reported);
             }
         }
+
+        // ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is HttpRequestException [or …]): no status filter.
+        if (DelaySchedule.UnwrapLambda(PollyV7Retry.Strip(shouldHandle.Value)) is { } lambda
+            && DelaySchedule.SingleReturnedValue(lambda.Body) is { } returned
+            && IsUnfilteredExceptionTest(returned))
+        {
+            reach ??= PolicyExecution.Reach(options.ExecutedDelegates(context.Compilation, context.CancellationToken), context.Compilation, context.CancellationToken);
+            var location = lambda.Syntax.GetLocation();
+            if ((reach.Value & HttpReachFacts.ThrowsOnClientError) != 0 && reported.TryAdd(location, true))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    Descriptors.SE2001_RetriesClientErrors,
+                    location,
+                    ExceptionLambdaProperties,
+                    "HttpRequestException is thrown for every 4xx by what the retry runs (EnsureSuccessStatusCode(), GetStringAsync, GetFromJsonAsync…)"));
+            }
+        }
     }
+
+    /// <summary>
+    /// <c>ValueTask.FromResult(c)</c> / <c>new ValueTask&lt;bool&gt;(c)</c> where <c>c</c> is made only of type tests on
+    /// <c>Outcome.Exception</c> (<c>is T</c>, <c>is A or B</c>, joined by <c>||</c>), one of them <c>HttpRequestException</c>:
+    /// any other part (a StatusCode filter, a guard) keeps it silent.
+    /// </summary>
+    private static bool IsUnfilteredExceptionTest(IOperation returned)
+    {
+        var condition = returned switch
+        {
+            IInvocationOperation { TargetMethod.Name: "FromResult", Arguments.Length: 1 } fromResult => fromResult.Arguments[0].Value,
+            IObjectCreationOperation { Type.Name: "ValueTask", Arguments.Length: 1 } creation => creation.Arguments[0].Value,
+            _ => null,
+        };
+
+        var handlesHttp = false;
+        return condition is not null && TypeTests(condition, ref handlesHttp, 0) && handlesHttp;
+    }
+
+    private static bool TypeTests(IOperation condition, ref bool handlesHttp, int depth)
+    {
+        while (condition is IConversionOperation { IsImplicit: true } conversion)
+        {
+            condition = conversion.Operand;
+        }
+
+        switch (condition)
+        {
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr } either when depth < 16:
+                return TypeTests(either.LeftOperand, ref handlesHttp, depth + 1) && TypeTests(either.RightOperand, ref handlesHttp, depth + 1);
+            case IIsTypeOperation isType when IsOutcomeException(isType.ValueOperand):
+                handlesHttp |= RetryCondition.IsHttpRequestException(isType.TypeOperand);
+                return true;
+            case IIsPatternOperation isPattern when IsOutcomeException(isPattern.Value):
+                return TypePatterns(isPattern.Pattern, ref handlesHttp, depth);
+            default:
+                return false;
+        }
+    }
+
+    private static bool TypePatterns(IPatternOperation pattern, ref bool handlesHttp, int depth)
+    {
+        switch (pattern)
+        {
+            case IBinaryPatternOperation { OperatorKind: BinaryOperatorKind.Or } either when depth < 16:
+                return TypePatterns(either.LeftPattern, ref handlesHttp, depth + 1) && TypePatterns(either.RightPattern, ref handlesHttp, depth + 1);
+            case ITypePatternOperation type:
+                handlesHttp |= RetryCondition.IsHttpRequestException(type.MatchedType);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static bool IsOutcomeException(IOperation value)
+        => value is IPropertyReferenceOperation { Property.Name: "Exception", Instance.Type: { Name: "Outcome", ContainingNamespace.Name: "Polly" } };
 
     private static void ReportPredicate(OperationAnalysisContext context, IOperation predicate, ImmutableDictionary<string, string?> properties, System.Collections.Concurrent.ConcurrentDictionary<Location, bool> reported)
     {

@@ -68,6 +68,20 @@ internal static class RetryCondition
         return value.Kind == ValueKind.Bool ? value.Number != 0 : null;
     }
 
+    /// <summary>
+    /// For the SE2001 fix of a switch predicate: the arm a response with <paramref name="status"/> selects when the arms marked in
+    /// <paramref name="skipped"/> are left out and those marked in <paramref name="transientOnly"/> also require a transient status
+    /// (5xx, 408); <see cref="NoArm"/> when no arm matches, <see cref="UnknownArm"/> when that cannot be told.
+    /// </summary>
+    public static int SelectArm(ISwitchExpressionOperation switchExpression, int status, bool[] skipped, bool[] transientOnly)
+        => new Evaluator(status, null, SubjectKind.Response).SelectArm(switchExpression, skipped, transientOnly);
+
+    /// <summary><see cref="SelectArm"/>: no arm matches.</summary>
+    public const int NoArm = -1;
+
+    /// <summary><see cref="SelectArm"/>: the selected arm cannot be told.</summary>
+    public const int UnknownArm = -2;
+
     private static RetryConditionFacts Analyze(IOperation condition, ISymbol? subject, SubjectKind kind)
     {
         var evaluator = new Evaluator(0, subject, kind);
@@ -221,6 +235,42 @@ internal static class RetryCondition
             _bound?.Clear();
             var value = Evaluate(condition);
             return value.Kind == ValueKind.Bool && value.Number != 0;
+        }
+
+        public int SelectArm(ISwitchExpressionOperation switchExpression, bool[] skipped, bool[] transientOnly)
+        {
+            var value = Evaluate(switchExpression.Value);
+            for (var index = 0; index < switchExpression.Arms.Length; index++)
+            {
+                if (skipped[index])
+                {
+                    continue;
+                }
+
+                var arm = switchExpression.Arms[index];
+                var matched = Match(value, arm.Pattern);
+                if (matched.Kind == ValueKind.Bool && matched.Number != 0 && arm.Guard is not null)
+                {
+                    matched = Evaluate(arm.Guard);
+                }
+
+                if (matched.Kind == ValueKind.Bool && matched.Number != 0 && transientOnly[index])
+                {
+                    matched = Value.Bool(_status >= 500 || _status == 408);
+                }
+
+                if (matched.Kind != ValueKind.Bool)
+                {
+                    return UnknownArm;
+                }
+
+                if (matched.Number != 0)
+                {
+                    return index;
+                }
+            }
+
+            return NoArm;
         }
 
         public Value Evaluate(IOperation? operation)

@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Operations;
 using ServerErrors.Analyzers.Client;
 using ServerErrors.Analyzers.CodeFixes.Shared;
 using ServerErrors.Analyzers.Flow;
@@ -98,6 +99,19 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
             return;
         }
 
+        if (kind == RetryPredicateAnalyzer.KindExceptionLambda)
+        {
+            if (node.FirstAncestorOrSelf<LambdaExpressionSyntax>() is { } exceptionLambda && HasStatusCode(model.Compilation)
+                && FilterExceptionTest(model, exceptionLambda) is { } edit)
+            {
+                context.RegisterCodeFix(
+                    FixAction.Create("Retry HttpRequestException only for transient statuses", context.Document, _ => Task.FromResult(Finish(context.Document, model, unit.ReplaceNode(edit.Test, edit.Filtered), edit.Test.SpanStart)), TransientOnlyKey),
+                    diagnostic);
+            }
+
+            return;
+        }
+
         ExpressionSyntax body;
         LambdaExpressionSyntax? lambda = null;
         if (node is ExpressionSyntax { Parent: ArrowExpressionClauseSyntax { Parent: MethodDeclarationSyntax } or ReturnStatementSyntax } returned)
@@ -142,6 +156,19 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
         else if (body is ObjectCreationExpressionSyntax { ArgumentList.Arguments.Count: 1 } creation)
         {
             condition = creation.ArgumentList.Arguments[0].Expression;
+        }
+
+        if (condition is SwitchExpressionSyntax switchSyntax)
+        {
+            // `args.Outcome switch { { Result.StatusCode: NotFound } => PredicateResult.True(), … }`: the arms are narrowed one by one.
+            if (NarrowSwitch(model, switchSyntax) is { } narrowedSwitch)
+            {
+                context.RegisterCodeFix(
+                    FixAction.Create("Retry only transient statuses (5xx, 408)", context.Document, _ => Task.FromResult(Finish(context.Document, model, unit.ReplaceNode(switchSyntax, narrowedSwitch), switchSyntax.SpanStart)), offeredTransientHttpError ? InlineKey : TransientOnlyKey),
+                    diagnostic);
+            }
+
+            return;
         }
 
         if (Narrow(model, condition) is { } narrowed)
@@ -201,6 +228,270 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
         }
 
         return SyntaxFactory.ParseExpression(result);
+    }
+
+    /// <summary>
+    /// A switch predicate whose arms admit non-transient 4xx: an arm that also admits a transient status keeps them only
+    /// (<c>when</c> the status is 5xx or 408), an arm that admits none is removed; the other arms stay. Only when every arm's value
+    /// is known, the last arm is a plain discard (so the switch stays exhaustive) and no non-transient 4xx is admitted afterwards.
+    /// </summary>
+    private static SwitchExpressionSyntax? NarrowSwitch(SemanticModel model, SwitchExpressionSyntax syntax)
+    {
+        var count = syntax.Arms.Count;
+        if (count == 0 || model.GetOperation(syntax) is not ISwitchExpressionOperation operation || operation.Arms.Length != count
+            || syntax.Arms[count - 1] is not { Pattern: DiscardPatternSyntax, WhenClause: null } last)
+        {
+            return null;
+        }
+
+        // The response the added guards test: the subject itself, or the Result of a Polly v8 Outcome (null when the attempt threw).
+        string? response = null;
+        if (syntax.GoverningExpression is IdentifierNameSyntax or MemberAccessExpressionSyntax)
+        {
+            var subject = syntax.GoverningExpression.WithoutTrivia().ToString();
+            var type = operation.Value.Type;
+            response = RetryCondition.IsResponseOutcome(type) ? subject + ".Result" : RetryCondition.IsHttpResponseMessage(type) ? subject : null;
+        }
+
+        var values = new bool?[count];
+        ExpressionSyntax? falseValue = null;
+        for (var index = 0; index < count; index++)
+        {
+            values[index] = RetryCondition.Evaluate(operation.Arms[index].Value, 500);
+            if (values[index] == false && falseValue is null)
+            {
+                falseValue = syntax.Arms[index].Expression.WithoutTrivia();
+            }
+        }
+
+        var skipped = new bool[count];
+        var transientOnly = new bool[count];
+        for (var round = 0; ; round++)
+        {
+            var admitting = AdmittingArm(operation, values, skipped, transientOnly);
+            if (admitting == RetryCondition.NoArm)
+            {
+                break;
+            }
+
+            if (admitting == RetryCondition.UnknownArm || round > count)
+            {
+                return null;
+            }
+
+            if (response is not null && SelectsTransient(operation, admitting, skipped, transientOnly))
+            {
+                transientOnly[admitting] = true;
+            }
+            else
+            {
+                skipped[admitting] = true;
+            }
+        }
+
+        if ((skipped[count - 1] || transientOnly[count - 1]) && falseValue is null)
+        {
+            return null;
+        }
+
+        var arms = new List<SwitchExpressionArmSyntax>();
+        var separators = new List<SyntaxToken>();
+        for (var index = 0; index < count; index++)
+        {
+            var arm = syntax.Arms[index];
+            var separator = index < syntax.Arms.SeparatorCount ? syntax.Arms.GetSeparator(index) : default;
+            if (skipped[index])
+            {
+                if (index == count - 1)
+                {
+                    // The catch-all admitted 4xx: it now answers "do not retry".
+                    arms.Add(arm.WithExpression(falseValue!.WithTriviaFrom(arm.Expression)));
+                    separators.Add(separator);
+                }
+
+                continue;
+            }
+
+            if (transientOnly[index])
+            {
+                ExpressionSyntax transient = RetryFixSyntax.TransientCondition(response!, maybeNull: true);
+                if (arm.Pattern is DiscardPatternSyntax && RetryCondition.IsResponseOutcome(operation.Value.Type))
+                {
+                    // A catch-all also retried the attempts that threw: it still does.
+                    transient = SyntaxFactory.ParseExpression($"{syntax.GoverningExpression.WithoutTrivia()}.Exception != null || {transient}");
+                }
+
+                if (arm.WhenClause is { } guard)
+                {
+                    arm = arm.WithWhenClause(guard.WithCondition(SyntaxFactory.ParseExpression($"({guard.Condition.WithoutTrivia()}) && ({transient})").WithTriviaFrom(guard.Condition)));
+                }
+                else
+                {
+                    arm = arm.WithWhenClause(SyntaxFactory.WhenClause(SyntaxFactory.Token(SyntaxKind.WhenKeyword).WithTrailingTrivia(SyntaxFactory.Space), transient.WithTrailingTrivia(SyntaxFactory.Space)));
+                }
+
+                if (index == count - 1)
+                {
+                    // A guarded catch-all leaves the switch open: a plain discard answering "do not retry" closes it, in its layout.
+                    var between = index > 0 && index - 1 < syntax.Arms.SeparatorCount
+                        ? syntax.Arms.GetSeparator(index - 1).TrailingTrivia
+                        : SyntaxFactory.TriviaList(SyntaxFactory.Space);
+                    arms.Add(arm.WithoutTrailingTrivia());
+                    separators.Add(SyntaxFactory.Token(SyntaxKind.CommaToken).WithTrailingTrivia(between));
+                    arms.Add(last.WithExpression(falseValue!.WithTriviaFrom(last.Expression)).WithLeadingTrivia(last.GetLeadingTrivia()).WithTrailingTrivia(last.GetTrailingTrivia()));
+                    separators.Add(separator);
+                    continue;
+                }
+            }
+
+            arms.Add(arm);
+            separators.Add(separator);
+        }
+
+        if (separators.Count > 0 && separators[separators.Count - 1].IsKind(SyntaxKind.None))
+        {
+            separators.RemoveAt(separators.Count - 1);
+        }
+
+        return syntax.WithArms(SyntaxFactory.SeparatedList(arms, separators));
+    }
+
+    /// <summary>The first arm a non-transient 4xx response selects whose value retries it; NoArm when none, UnknownArm when unsure.</summary>
+    private static int AdmittingArm(ISwitchExpressionOperation operation, bool?[] values, bool[] skipped, bool[] transientOnly)
+    {
+        for (var status = 400; status < 500; status++)
+        {
+            if (StatusCode.IsTransientClientError(status))
+            {
+                continue;
+            }
+
+            var arm = RetryCondition.SelectArm(operation, status, skipped, transientOnly);
+            if (arm == RetryCondition.NoArm)
+            {
+                continue;
+            }
+
+            if (arm == RetryCondition.UnknownArm || values[arm] is null)
+            {
+                return RetryCondition.UnknownArm;
+            }
+
+            if (values[arm] == true)
+            {
+                return arm;
+            }
+        }
+
+        return RetryCondition.NoArm;
+    }
+
+    /// <summary>True when a transient status (5xx, 408) selects <paramref name="arm"/>: narrowing it must keep those.</summary>
+    private static bool SelectsTransient(ISwitchExpressionOperation operation, int arm, bool[] skipped, bool[] transientOnly)
+    {
+        if (RetryCondition.SelectArm(operation, 408, skipped, transientOnly) == arm)
+        {
+            return true;
+        }
+
+        for (var status = 500; status < 600; status++)
+        {
+            if (RetryCondition.SelectArm(operation, status, skipped, transientOnly) == arm)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// <c>args.Outcome.Exception is HttpRequestException</c> → <c>args.Outcome.Exception is HttpRequestException e &amp;&amp; (e.StatusCode is null
+    /// || (int)e.StatusCode &gt;= 500 || e.StatusCode == HttpStatusCode.RequestTimeout)</c> (C# 7 patterns only); in <c>is A or B</c> the
+    /// HttpRequestException alternative is split out and filtered, the others stay.
+    /// </summary>
+    private static (ExpressionSyntax Test, ExpressionSyntax Filtered)? FilterExceptionTest(SemanticModel model, LambdaExpressionSyntax lambda)
+    {
+        foreach (var node in lambda.DescendantNodes())
+        {
+            ExpressionSyntax subject;
+            string typeText;
+            string? rest = null;
+            if (node is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.IsExpression, Right: TypeSyntax isType } isExpression
+                && RetryCondition.IsHttpRequestException(model.GetTypeInfo(isType).Type))
+            {
+                subject = isExpression.Left;
+                typeText = isType.WithoutTrivia().ToString();
+            }
+            else if (node is IsPatternExpressionSyntax { Pattern: BinaryPatternSyntax { RawKind: (int)SyntaxKind.OrPattern } or } isPattern
+                && HttpAlternative(model, or) is { } alternative
+                && Without(or, alternative) is { } remaining)
+            {
+                subject = isPattern.Expression;
+                typeText = alternative is TypePatternSyntax typePattern ? typePattern.Type.WithoutTrivia().ToString() : ((ConstantPatternSyntax)alternative).Expression.WithoutTrivia().ToString();
+                rest = remaining.WithoutTrivia().ToString();
+            }
+            else
+            {
+                continue;
+            }
+
+            var test = (ExpressionSyntax)node;
+            var name = RetryFixSyntax.FreeName(model, test.SpanStart, "e");
+            var subjectText = subject.WithoutTrivia().ToString();
+            var filtered = $"{subjectText} is {typeText} {name} && ({name}.StatusCode is null || (int){name}.StatusCode >= 500 || {name}.StatusCode == HttpStatusCode.RequestTimeout)";
+            if (rest is not null)
+            {
+                filtered = $"({filtered}) || {subjectText} is {rest}";
+            }
+
+            if (test.Parent is BinaryExpressionSyntax or PrefixUnaryExpressionSyntax)
+            {
+                filtered = "(" + filtered + ")";
+            }
+
+            return (test, SyntaxFactory.ParseExpression(filtered).WithTriviaFrom(test));
+        }
+
+        return null;
+    }
+
+    /// <summary>The <c>HttpRequestException</c> type pattern among the alternatives of an <c>or</c> pattern.</summary>
+    private static PatternSyntax? HttpAlternative(SemanticModel model, PatternSyntax pattern)
+    {
+        switch (pattern)
+        {
+            case BinaryPatternSyntax { RawKind: (int)SyntaxKind.OrPattern } either:
+                return HttpAlternative(model, either.Left) ?? HttpAlternative(model, either.Right);
+            case TypePatternSyntax type when RetryCondition.IsHttpRequestException(model.GetTypeInfo(type.Type).Type):
+                return type;
+            case ConstantPatternSyntax constant when model.GetSymbolInfo(constant.Expression).Symbol is ITypeSymbol named && RetryCondition.IsHttpRequestException(named):
+                // `is A or B` may parse its alternatives as names that bind to types.
+                return constant;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The <c>or</c> pattern without <paramref name="alternative"/>.</summary>
+    private static PatternSyntax? Without(PatternSyntax pattern, PatternSyntax alternative)
+    {
+        if (pattern is not BinaryPatternSyntax { RawKind: (int)SyntaxKind.OrPattern } or)
+        {
+            return null;
+        }
+
+        if (or.Left == alternative)
+        {
+            return or.Right;
+        }
+
+        if (or.Right == alternative)
+        {
+            return or.Left;
+        }
+
+        return Without(or.Left, alternative) is { } left ? or.WithLeft(left) : Without(or.Right, alternative) is { } right ? or.WithRight(right) : null;
     }
 
     private static void Split(ExpressionSyntax expression, List<ExpressionSyntax> clauses)

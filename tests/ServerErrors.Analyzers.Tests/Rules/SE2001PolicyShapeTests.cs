@@ -534,6 +534,196 @@ public class SE2001PolicyShapeTests
         }
         """);
 
+    // ShouldHandle written as a lambda over the outcome's exception: the same retry of every 4xx the callback throws for.
+    [Theory]
+    [InlineData("await _client.GetStringAsync(\"a\", token)")]
+    [InlineData("await _client.GetByteArrayAsync(\"a\", token)")]
+    [InlineData("(await _client.GetAsync(\"a\", token)).EnsureSuccessStatusCode()")]
+    public Task V8_ExceptionLambda_ThrowingCallbacks_FixedWithStatusFilter(string call) => Verify.VerifyCodeFixAsync(
+        $$"""
+        using Polly;
+        using Polly.Retry;
+
+        public sealed class Client
+        {
+            private readonly HttpClient _client = new HttpClient();
+
+            public ValueTask<object?> Run() => new ResiliencePipelineBuilder()
+                .AddRetry(new RetryStrategyOptions
+                {
+                    BackoffType = DelayBackoffType.Exponential,
+                    ShouldHandle = [|args => ValueTask.FromResult(args.Outcome.Exception is HttpRequestException)|],
+                })
+                .Build()
+                .ExecuteAsync<object?>(async token => {{call}});
+        }
+        """,
+        $$"""
+        using System.Net;
+        using Polly;
+        using Polly.Retry;
+
+        public sealed class Client
+        {
+            private readonly HttpClient _client = new HttpClient();
+
+            public ValueTask<object?> Run() => new ResiliencePipelineBuilder()
+                .AddRetry(new RetryStrategyOptions
+                {
+                    BackoffType = DelayBackoffType.Exponential,
+                    ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is HttpRequestException e && (e.StatusCode is null || (int)e.StatusCode >= 500 || e.StatusCode == HttpStatusCode.RequestTimeout)),
+                })
+                .Build()
+                .ExecuteAsync<object?>(async token => {{call}});
+        }
+        """);
+
+    [Fact]
+    public Task V8_ExceptionLambda_OrPattern_HttpAlternativeFiltered() => Verify.VerifyCodeFixAsync(
+        """
+        using System;
+        using Polly;
+        using Polly.Retry;
+
+        public sealed class Client
+        {
+            private readonly HttpClient _client = new HttpClient();
+
+            public ValueTask<string> Run() => new ResiliencePipelineBuilder()
+                .AddRetry(new RetryStrategyOptions
+                {
+                    BackoffType = DelayBackoffType.Exponential,
+                    ShouldHandle = [|args => ValueTask.FromResult(args.Outcome.Exception is HttpRequestException or TimeoutException)|],
+                })
+                .Build()
+                .ExecuteAsync(async token => await _client.GetStringAsync("a", token));
+        }
+        """,
+        """
+        using System;
+        using System.Net;
+        using Polly;
+        using Polly.Retry;
+
+        public sealed class Client
+        {
+            private readonly HttpClient _client = new HttpClient();
+
+            public ValueTask<string> Run() => new ResiliencePipelineBuilder()
+                .AddRetry(new RetryStrategyOptions
+                {
+                    BackoffType = DelayBackoffType.Exponential,
+                    ShouldHandle = args => ValueTask.FromResult((args.Outcome.Exception is HttpRequestException e && (e.StatusCode is null || (int)e.StatusCode >= 500 || e.StatusCode == HttpStatusCode.RequestTimeout)) || args.Outcome.Exception is TimeoutException),
+                })
+                .Build()
+                .ExecuteAsync(async token => await _client.GetStringAsync("a", token));
+        }
+        """);
+
+    [Fact]
+    public Task V8_ExceptionLambda_OrOfTypeTests_HttpTestFiltered() => Verify.VerifyCodeFixAsync(
+        """
+        using System;
+        using Polly;
+        using Polly.Retry;
+
+        public sealed class Client
+        {
+            private readonly HttpClient _client = new HttpClient();
+
+            public ValueTask<string> Run() => new ResiliencePipelineBuilder()
+                .AddRetry(new RetryStrategyOptions
+                {
+                    ShouldHandle = [|args => new ValueTask<bool>(args.Outcome.Exception is TimeoutException || args.Outcome.Exception is HttpRequestException)|],
+                    BackoffType = DelayBackoffType.Exponential,
+                })
+                .Build()
+                .ExecuteAsync(async token => await _client.GetStringAsync("a", token));
+        }
+        """,
+        """
+        using System;
+        using System.Net;
+        using Polly;
+        using Polly.Retry;
+
+        public sealed class Client
+        {
+            private readonly HttpClient _client = new HttpClient();
+
+            public ValueTask<string> Run() => new ResiliencePipelineBuilder()
+                .AddRetry(new RetryStrategyOptions
+                {
+                    ShouldHandle = args => new ValueTask<bool>(args.Outcome.Exception is TimeoutException || (args.Outcome.Exception is HttpRequestException e && (e.StatusCode is null || (int)e.StatusCode >= 500 || e.StatusCode == HttpStatusCode.RequestTimeout))),
+                    BackoffType = DelayBackoffType.Exponential,
+                })
+                .Build()
+                .ExecuteAsync(async token => await _client.GetStringAsync("a", token));
+        }
+        """);
+
+    // Near misses of the lambda form: a status filter already, a callback that does not throw for 4xx, one that catches the
+    // exception itself, an exception test that is not HttpRequestException.
+    [Fact]
+    public Task V8_ExceptionLambda_NearMisses_Silent() => Verify.VerifyAnalyzerAsync(
+        """
+        using System;
+        using System.Net;
+        using Polly;
+        using Polly.Retry;
+
+        public sealed class Clients
+        {
+            private readonly HttpClient _client = new HttpClient();
+
+            public ValueTask<string> A() => new ResiliencePipelineBuilder()
+                .AddRetry(new RetryStrategyOptions
+                {
+                    BackoffType = DelayBackoffType.Exponential,
+                    ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is HttpRequestException e && (e.StatusCode is null || (int)e.StatusCode >= 500)),
+                })
+                .Build()
+                .ExecuteAsync(async token => await _client.GetStringAsync("a", token));
+
+            public ValueTask<HttpResponseMessage> B() => new ResiliencePipelineBuilder()
+                .AddRetry(new RetryStrategyOptions
+                {
+                    BackoffType = DelayBackoffType.Exponential,
+                    ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is HttpRequestException),
+                })
+                .Build()
+                .ExecuteAsync(async token => await _client.GetAsync("b", token));
+
+            public ValueTask<string?> C() => new ResiliencePipelineBuilder()
+                .AddRetry(new RetryStrategyOptions
+                {
+                    BackoffType = DelayBackoffType.Exponential,
+                    ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is HttpRequestException),
+                })
+                .Build()
+                .ExecuteAsync(async token =>
+                {
+                    try
+                    {
+                        return await _client.GetStringAsync("c", token);
+                    }
+                    catch (HttpRequestException)
+                    {
+                        return null;
+                    }
+                });
+
+            public ValueTask<string> D() => new ResiliencePipelineBuilder()
+                .AddRetry(new RetryStrategyOptions
+                {
+                    BackoffType = DelayBackoffType.Exponential,
+                    ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is TimeoutException),
+                })
+                .Build()
+                .ExecuteAsync(async token => await _client.GetStringAsync("d", token));
+        }
+        """);
+
     // The near misses: a transient filter, a callback that does not throw for 4xx, one that catches the exception itself,
     // a pipeline that is never executed here.
     [Fact]

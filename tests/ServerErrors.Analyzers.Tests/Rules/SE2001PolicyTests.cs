@@ -244,7 +244,7 @@ public class SE2001PolicyTests
         """);
 
     [Fact]
-    public Task V8_SwitchExpression_Flagged_NoFix() => Verify.VerifyAnalyzerAsync(
+    public Task V8_SwitchExpression_FixedByNarrowingArms() => Verify.VerifyCodeFixAsync(
         """
         using System.Net;
         using Polly;
@@ -261,6 +261,176 @@ public class SE2001PolicyTests
                     _ => PredicateResult.False(),
                 }|],
                 BackoffType = DelayBackoffType.Exponential,
+            };
+        }
+        """,
+        """
+        using System.Net;
+        using Polly;
+        using Polly.Retry;
+
+        public static class Pipelines
+        {
+            public static RetryStrategyOptions<HttpResponseMessage> Create() => new RetryStrategyOptions<HttpResponseMessage>
+            {
+                ShouldHandle = args => args.Outcome switch
+                {
+                    { Exception: HttpRequestException } => PredicateResult.True(),
+                    _ => PredicateResult.False(),
+                },
+                BackoffType = DelayBackoffType.Exponential,
+            };
+        }
+        """);
+
+    [Fact]
+    public Task V8_SwitchExpression_StatusListArm_KeepsTransientStatusesOnly() => Verify.VerifyCodeFixAsync(
+        """
+        using System.Net;
+        using Polly;
+        using Polly.Retry;
+
+        public static class Pipelines
+        {
+            public static RetryStrategyOptions<HttpResponseMessage> Create() => new RetryStrategyOptions<HttpResponseMessage>
+            {
+                ShouldHandle = [|args => args.Outcome switch
+                {
+                    { Result.StatusCode: HttpStatusCode.NotFound or HttpStatusCode.ServiceUnavailable } => PredicateResult.True(),
+                    { Exception: HttpRequestException } => PredicateResult.True(),
+                    _ => PredicateResult.False(),
+                }|],
+            };
+        }
+        """,
+        """
+        using System.Net;
+        using Polly;
+        using Polly.Retry;
+
+        public static class Pipelines
+        {
+            public static RetryStrategyOptions<HttpResponseMessage> Create() => new RetryStrategyOptions<HttpResponseMessage>
+            {
+                ShouldHandle = args => args.Outcome switch
+                {
+                    { Result.StatusCode: HttpStatusCode.NotFound or HttpStatusCode.ServiceUnavailable } when (int?)args.Outcome.Result?.StatusCode >= 500 || args.Outcome.Result?.StatusCode == HttpStatusCode.RequestTimeout => PredicateResult.True(),
+                    { Exception: HttpRequestException } => PredicateResult.True(),
+                    _ => PredicateResult.False(),
+                },
+            };
+        }
+        """);
+
+    [Fact]
+    public Task V8_SwitchExpression_RelationalStatusArm_GuardedToTransient() => Verify.VerifyCodeFixAsync(
+        """
+        using System.Net;
+        using Polly;
+        using Polly.Retry;
+
+        public static class Pipelines
+        {
+            public static RetryStrategyOptions<HttpResponseMessage> Create() => new RetryStrategyOptions<HttpResponseMessage>
+            {
+                ShouldHandle = [|args => args.Outcome switch
+                {
+                    { Result.StatusCode: >= HttpStatusCode.BadRequest } => PredicateResult.True(),
+                    { Exception: HttpRequestException } => PredicateResult.True(),
+                    _ => PredicateResult.False(),
+                }|],
+            };
+        }
+        """,
+        """
+        using System.Net;
+        using Polly;
+        using Polly.Retry;
+
+        public static class Pipelines
+        {
+            public static RetryStrategyOptions<HttpResponseMessage> Create() => new RetryStrategyOptions<HttpResponseMessage>
+            {
+                ShouldHandle = args => args.Outcome switch
+                {
+                    { Result.StatusCode: >= HttpStatusCode.BadRequest } when (int?)args.Outcome.Result?.StatusCode >= 500 || args.Outcome.Result?.StatusCode == HttpStatusCode.RequestTimeout => PredicateResult.True(),
+                    { Exception: HttpRequestException } => PredicateResult.True(),
+                    _ => PredicateResult.False(),
+                },
+            };
+        }
+        """);
+
+    [Fact]
+    public Task V8_SwitchExpression_SuccessFlagArm_GuardedToTransient() => Verify.VerifyCodeFixAsync(
+        """
+        using Polly;
+        using Polly.Retry;
+
+        public static class Pipelines
+        {
+            public static RetryStrategyOptions<HttpResponseMessage> Create() => new RetryStrategyOptions<HttpResponseMessage>
+            {
+                ShouldHandle = [|args => args.Outcome switch
+                {
+                    { Result.IsSuccessStatusCode: false } => PredicateResult.True(),
+                    _ => PredicateResult.False(),
+                }|],
+            };
+        }
+        """,
+        """
+        using System.Net;
+        using Polly;
+        using Polly.Retry;
+
+        public static class Pipelines
+        {
+            public static RetryStrategyOptions<HttpResponseMessage> Create() => new RetryStrategyOptions<HttpResponseMessage>
+            {
+                ShouldHandle = args => args.Outcome switch
+                {
+                    { Result.IsSuccessStatusCode: false } when (int?)args.Outcome.Result?.StatusCode >= 500 || args.Outcome.Result?.StatusCode == HttpStatusCode.RequestTimeout => PredicateResult.True(),
+                    _ => PredicateResult.False(),
+                },
+            };
+        }
+        """);
+
+    [Fact]
+    public Task V8_SwitchExpression_CatchAllRetry_GuardedAndClosedWithNoRetry() => Verify.VerifyCodeFixAsync(
+        """
+        using System.Net;
+        using Polly;
+        using Polly.Retry;
+
+        public static class Pipelines
+        {
+            public static RetryStrategyOptions<HttpResponseMessage> Create() => new RetryStrategyOptions<HttpResponseMessage>
+            {
+                ShouldHandle = [|args => args.Outcome switch
+                {
+                    { Result.IsSuccessStatusCode: true } => PredicateResult.False(),
+                    _ => PredicateResult.True(),
+                }|],
+            };
+        }
+        """,
+        """
+        using System.Net;
+        using Polly;
+        using Polly.Retry;
+
+        public static class Pipelines
+        {
+            public static RetryStrategyOptions<HttpResponseMessage> Create() => new RetryStrategyOptions<HttpResponseMessage>
+            {
+                ShouldHandle = args => args.Outcome switch
+                {
+                    { Result.IsSuccessStatusCode: true } => PredicateResult.False(),
+                    _ when args.Outcome.Exception != null || (int?)args.Outcome.Result?.StatusCode >= 500 || args.Outcome.Result?.StatusCode == HttpStatusCode.RequestTimeout => PredicateResult.True(),
+                    _ => PredicateResult.False(),
+                },
             };
         }
         """);
