@@ -251,7 +251,7 @@ public sealed class RetryPredicateAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// <c>ValueTask.FromResult(c)</c> / <c>new ValueTask&lt;bool&gt;(c)</c> where <c>c</c> is made only of type tests on
+    /// <c>ValueTask.FromResult(c)</c> / <c>new ValueTask&lt;bool&gt;(c)</c> / <c>c ? PredicateResult.True() : PredicateResult.False()</c> where <c>c</c> is made only of type tests on
     /// <c>Outcome.Exception</c> (<c>is T</c>, <c>is A or B</c>, joined by <c>||</c>), one of them <c>HttpRequestException</c>:
     /// any other part (a StatusCode filter, a guard) keeps it silent.
     /// </summary>
@@ -261,6 +261,7 @@ public sealed class RetryPredicateAnalyzer : DiagnosticAnalyzer
         {
             IInvocationOperation { TargetMethod.Name: "FromResult", Arguments.Length: 1 } fromResult => fromResult.Arguments[0].Value,
             IObjectCreationOperation { Type.Name: "ValueTask", Arguments.Length: 1 } creation => creation.Arguments[0].Value,
+            IConditionalOperation { WhenTrue: IInvocationOperation { TargetMethod: { Name: "True", ContainingType.Name: "PredicateResult" } }, WhenFalse: IInvocationOperation { TargetMethod: { Name: "False", ContainingType.Name: "PredicateResult" } } } conditional => conditional.Condition,
             _ => null,
         };
 

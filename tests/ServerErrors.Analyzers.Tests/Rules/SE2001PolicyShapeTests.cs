@@ -662,6 +662,46 @@ public class SE2001PolicyShapeTests
         }
         """);
 
+    [Fact]
+    public Task V8_ExceptionLambda_PredicateResultConditional_HttpTestFiltered() => Verify.VerifyCodeFixAsync(
+        """
+        using Polly;
+        using Polly.Retry;
+
+        public sealed class Client
+        {
+            private readonly HttpClient _client = new HttpClient();
+
+            public ValueTask<byte[]> Run() => new ResiliencePipelineBuilder()
+                .AddRetry(new RetryStrategyOptions
+                {
+                    ShouldHandle = [|args => args.Outcome.Exception is HttpRequestException ? PredicateResult.True() : PredicateResult.False()|],
+                    BackoffType = DelayBackoffType.Exponential,
+                })
+                .Build()
+                .ExecuteAsync(async token => await _client.GetByteArrayAsync("a", token));
+        }
+        """,
+        """
+        using System.Net;
+        using Polly;
+        using Polly.Retry;
+
+        public sealed class Client
+        {
+            private readonly HttpClient _client = new HttpClient();
+
+            public ValueTask<byte[]> Run() => new ResiliencePipelineBuilder()
+                .AddRetry(new RetryStrategyOptions
+                {
+                    ShouldHandle = args => args.Outcome.Exception is HttpRequestException e && (e.StatusCode is null || (int)e.StatusCode >= 500 || e.StatusCode == HttpStatusCode.RequestTimeout) ? PredicateResult.True() : PredicateResult.False(),
+                    BackoffType = DelayBackoffType.Exponential,
+                })
+                .Build()
+                .ExecuteAsync(async token => await _client.GetByteArrayAsync("a", token));
+        }
+        """);
+
     // Near misses of the lambda form: a status filter already, a callback that does not throw for 4xx, one that catches the
     // exception itself, an exception test that is not HttpRequestException.
     [Fact]
