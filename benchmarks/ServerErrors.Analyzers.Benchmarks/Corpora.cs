@@ -62,7 +62,7 @@ public static class Corpora
     /// <summary>
     /// Every rule's shapes, firing and near misses: controllers, minimal APIs, middleware whose status is a local
     /// narrowed by a switch, exception handlers, 503/429 responses, Retry-After values, startup code, Polly v7/v8
-    /// policies, resilience handlers and hand-written HttpClient retry loops.
+    /// policies, resilience handlers (also stacked on a typed client), hand-written HttpClient retry loops (also resending a POST).
     /// </summary>
     public static string DenseWebFile(int i) => $$"""
         using System;
@@ -248,6 +248,40 @@ public static class Corpora
             }
         }
 
+        public class ProblemMiddleware{{i}}
+        {
+            private readonly RequestDelegate _next;
+
+            public ProblemMiddleware{{i}}(RequestDelegate next) => _next = next;
+
+            public async Task InvokeAsync(HttpContext context)
+            {
+                try
+                {
+                    await _next(context);
+                }
+                catch (Exception ex)
+                {
+                    var status = ex switch
+                    {
+                        KeyNotFoundException => StatusCodes.Status404NotFound,
+                        TimeoutException => StatusCodes.Status503ServiceUnavailable,
+                        _ => StatusCodes.Status500InternalServerError,
+                    };
+
+                    await WriteError(context, status, ex);
+                }
+            }
+
+            private static Task WriteError(HttpContext context, int status, Exception ex)
+            {
+                context.Response.StatusCode = status;
+                return context.Response.WriteAsJsonAsync(new { error = Describe(ex) });
+            }
+
+            private static string Describe(Exception ex) => ex.GetType().Name + ": " + ex.Message;
+        }
+
         public sealed class ExceptionHandler{{i}} : IExceptionHandler
         {
             public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
@@ -306,6 +340,7 @@ public static class Corpora
                 services.AddHttpClient("orders{{i}}").AddTransientHttpErrorPolicy(p => p.WaitAndRetryAsync(3, _ => TimeSpan.FromSeconds(1)));
                 services.AddHttpClient("stock{{i}}").AddPolicyHandler(Policies{{i}}.RetriesClientErrors());
                 services.AddHttpClient("prices{{i}}").AddResilienceHandler("retry", b => b.AddRetry(new RetryStrategyOptions<HttpResponseMessage> { MaxRetryAttempts = 3 }));
+                services.AddHttpClient<OrdersClient{{i}}>().AddTransientHttpErrorPolicy(p => p.RetryAsync(2)).AddStandardResilienceHandler();
             }
         }
 
@@ -436,6 +471,21 @@ public static class Corpora
 
                 return response;
             }
+
+            public async Task<HttpResponseMessage> PostWithRetry(string url, HttpContent content)
+            {
+                for (var attempt = 0; attempt < 3; attempt++)
+                {
+                    var response = await _http.PostAsync(url, content);
+                    if (response.IsSuccessStatusCode) return response;
+                    await Task.Delay(TimeSpan.FromSeconds(Math.Pow(2, attempt)));
+                }
+
+                return await _http.PostAsync(url, content);
+            }
+
+            public Task<HttpResponseMessage> PostWithPolicy(string url, HttpContent content) =>
+                Policies{{i}}.Transient().ExecuteAsync(() => _http.PostAsync(url, content));
 
             public async Task<List<string>> FetchAll(string[] urls)
             {

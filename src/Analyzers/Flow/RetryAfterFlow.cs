@@ -47,6 +47,26 @@ internal static class RetryAfterFlow
     }
 
     /// <summary>
+    /// Syntax-only: true when the graph of the method around <paramref name="operation"/> cannot contain a Retry-After
+    /// write, so that <see cref="IsHeaderSetAround"/> and <see cref="IsHeaderSetForValue"/> would answer "not set" without
+    /// building it. Conservative: the operation is not in a lambda or local function, the method's syntax has no loop or
+    /// <c>goto</c> (an acyclic graph without writes has the header unset everywhere, also in unreachable code), and no
+    /// token through which a header can be written (<see cref="RetryAfterHeader.MayBeWrittenIn"/>).
+    /// </summary>
+    public static bool CannotBeSetIn(IOperation operation, IOperation root)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return false;
+            }
+        }
+
+        return !RetryAfterHeader.MayBeWrittenIn(root.Syntax);
+    }
+
+    /// <summary>
     /// For a status held in <paramref name="local"/> (<c>code = HttpStatusCode.ServiceUnavailable; … Response.StatusCode = (int)code;</c>):
     /// true when the header is set before the constant at <paramref name="origin"/> on every path, or on a path from it
     /// while the local still holds <paramref name="status"/> (a reassignment ends that path; a branch on

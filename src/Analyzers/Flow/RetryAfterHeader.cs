@@ -1,5 +1,7 @@
 using System;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace ServerErrors.Analyzers.Flow;
@@ -29,6 +31,54 @@ internal static class RetryAfterHeader
             if (IsWrite(descendant))
             {
                 return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Syntax-only over-approximation, for skipping a control flow graph: false only when no operation in
+    /// <paramref name="node"/> can write a Retry-After header (<see cref="IsWrite"/>) and the node has no loop or
+    /// <c>goto</c>. Every write needs one of: an identifier containing <c>RetryAfter</c> (the property, the
+    /// <c>HeaderNames</c> field, a helper), an <c>Add</c>/<c>Append</c>… call, an indexer (<c>[key]</c>, whose key may
+    /// be a constant declared anywhere) or a collection initializer (an implicit <c>Add</c>).
+    /// </summary>
+    public static bool MayBeWrittenIn(SyntaxNode node)
+    {
+        foreach (var item in node.DescendantNodesAndTokens())
+        {
+            if (item.IsToken)
+            {
+                var token = item.AsToken();
+                if (token.IsKind(SyntaxKind.IdentifierToken))
+                {
+                    var text = token.ValueText;
+                    if (text is "Add" or "TryAdd" or "Append" or "AppendCommaSeparatedValues" or "SetCommaSeparatedValues" or "AppendList"
+                        || text.IndexOf("RetryAfter", StringComparison.OrdinalIgnoreCase) >= 0)
+                    {
+                        return true;
+                    }
+                }
+
+                continue;
+            }
+
+            switch (item.Kind())
+            {
+                case SyntaxKind.BracketedArgumentList:
+                case SyntaxKind.CollectionInitializerExpression:
+                case SyntaxKind.ComplexElementInitializerExpression:
+                // Loops and gotos make cycles, whose unreachable parts a must-analysis can leave "set".
+                case SyntaxKind.ForStatement:
+                case SyntaxKind.ForEachStatement:
+                case SyntaxKind.ForEachVariableStatement:
+                case SyntaxKind.WhileStatement:
+                case SyntaxKind.DoStatement:
+                case SyntaxKind.GotoStatement:
+                case SyntaxKind.GotoCaseStatement:
+                case SyntaxKind.GotoDefaultStatement:
+                    return true;
             }
         }
 

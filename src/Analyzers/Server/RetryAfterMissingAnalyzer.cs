@@ -172,22 +172,23 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
                 return;
             }
         }
-        else
+        else if (RetryAfterFlow.CannotBeSetIn(operation, operation.Root()))
         {
-            var graph = TryGetGraph(context);
-            var statusLocal = StatusLocal(operation);
-            if (statusLocal is null || statuses.Single == status)
+            // No header write is possible in this method: the graph would only say "not set". Not built.
+#if DEBUG
+            if (IsHeaderSet(context, operation, statuses, status))
             {
-                if (RetryAfterFlow.IsHeaderSetAround(operation, graph, out var analyzed) || !analyzed)
-                {
-                    return;
-                }
+                throw new System.InvalidOperationException($"the syntax pre-check missed a Retry-After write or an unanalyzable graph at {operation.Syntax.GetLocation()}");
             }
-            else if (IsHeaderSetForEveryOrigin(operation, graph, statusLocal, statuses, status))
+#endif
+            if (!HasGraph(operation.Root()))
             {
-                // A status in a local: each constant of this status is checked from where it is assigned.
                 return;
             }
+        }
+        else if (IsHeaderSet(context, operation, statuses, status))
+        {
+            return;
         }
 
         var tree = operation.Syntax.SyntaxTree;
@@ -212,6 +213,20 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
             ? Descriptors.SE1003_ServiceUnavailableWithoutRetryAfter
             : Descriptors.SE1004_TooManyRequestsWithoutRetryAfter;
         context.ReportDiagnostic(Diagnostic.Create(descriptor, location, properties));
+    }
+
+    /// <summary>True when the header is set on the paths of this status, or the graph cannot tell (stay silent).</summary>
+    private static bool IsHeaderSet(OperationAnalysisContext context, IOperation operation, StatusSet statuses, int status)
+    {
+        var graph = TryGetGraph(context);
+        var statusLocal = StatusLocal(operation);
+        if (statusLocal is null || statuses.Single == status)
+        {
+            return RetryAfterFlow.IsHeaderSetAround(operation, graph, out var analyzed) || !analyzed;
+        }
+
+        // A status in a local: each constant of this status is checked from where it is assigned.
+        return IsHeaderSetForEveryOrigin(operation, graph, statusLocal, statuses, status);
     }
 
     /// <summary>The local the status is read from (<c>(int)code</c> → <c>code</c>), or null.</summary>
@@ -255,14 +270,13 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
 
     private static ControlFlowGraph? TryGetGraph(OperationAnalysisContext context)
     {
-        var root = context.Operation.Root();
-
-        // Only these roots have a control flow graph; elsewhere (broken code, attributes) stay silent.
-        return root.Kind is OperationKind.MethodBody or OperationKind.ConstructorBody or OperationKind.Block
-            or OperationKind.FieldInitializer or OperationKind.PropertyInitializer or OperationKind.ParameterInitializer
-            ? context.GetControlFlowGraph()
-            : null;
+        return HasGraph(context.Operation.Root()) ? context.GetControlFlowGraph() : null;
     }
+
+    // Only these roots have a control flow graph; elsewhere (broken code, attributes) stay silent.
+    private static bool HasGraph(IOperation root)
+        => root.Kind is OperationKind.MethodBody or OperationKind.ConstructorBody or OperationKind.Block
+            or OperationKind.FieldInitializer or OperationKind.PropertyInitializer or OperationKind.ParameterInitializer;
 
     /// <summary>
     /// True when the code that sets <c>RejectionStatusCode</c> also assigns an <c>OnRejected</c> that sets the header,
