@@ -33,7 +33,13 @@ public sealed class ExceptionDetailsInResponseCodeFix : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.SE1001_ExceptionDetailsInResponse.Id);
 
-    public override FixAllProvider GetFixAllProvider() => SequentialFixAll.Instance;
+    // Fixes one leak after the other on the updated document, so that several leaks in one object or one catch block
+    // combine (one request id, one log call); catch variables the fixes left unused are dropped at the end.
+    public override FixAllProvider GetFixAllProvider() => new SequentialFixAll(
+        key => key == GenericMessageAndLogKey ? GenericMessageAndLogTitle : GenericMessageTitle,
+        d => d.Location,
+        FixOneOfAllAsync,
+        DropNewlyUnusedCatchVariablesAsync);
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
@@ -88,6 +94,15 @@ public sealed class ExceptionDetailsInResponseCodeFix : CodeFixProvider
         return root is not null && FindLeak(root, span) is { } leak
             ? await DropNewlyUnusedCatchVariablesAsync(root, await ApplyAsync(document, leak, withLog, cancellationToken).ConfigureAwait(false) ?? document, cancellationToken).ConfigureAwait(false)
             : document;
+    }
+
+    /// <summary>One leak of a FixAll, found again at its marked node in the updated document.</summary>
+    private static async Task<Document?> FixOneOfAllAsync(Document document, SyntaxNode node, Diagnostic diagnostic, string equivalenceKey, CancellationToken cancellationToken)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        return root is not null && FindLeak(root, node.Span) is { } leak
+            ? await ApplyAsync(document, leak, withLog: equivalenceKey == GenericMessageAndLogKey, cancellationToken).ConfigureAwait(false)
+            : null;
     }
 
     /// <summary>Keeps the fixed code free of CS0168 when the leak was the catch variable's only use.</summary>
@@ -618,106 +633,5 @@ public sealed class ExceptionDetailsInResponseCodeFix : CodeFixProvider
         }
 
         return SyntaxFactory.TriviaList(SyntaxFactory.ElasticCarriageReturnLineFeed);
-    }
-
-    /// <summary>
-    /// FixAll: fixes the leaks of each document one after the other on the updated document, so that several
-    /// leaks in one object or one catch block combine (one request id, one log call).
-    /// </summary>
-    private sealed class SequentialFixAll : FixAllProvider
-    {
-        public static readonly SequentialFixAll Instance = new();
-
-        public override IEnumerable<FixAllScope> GetSupportedFixAllScopes()
-            => new[] { FixAllScope.Document, FixAllScope.Project, FixAllScope.Solution };
-
-        public override Task<CodeAction?> GetFixAsync(FixAllContext fixAllContext)
-        {
-            var withLog = fixAllContext.CodeActionEquivalenceKey == GenericMessageAndLogKey;
-            var title = withLog ? GenericMessageAndLogTitle : GenericMessageTitle;
-            return Task.FromResult<CodeAction?>(CodeAction.Create(
-                title,
-                c => FixAllAsync(fixAllContext, withLog, c),
-                fixAllContext.CodeActionEquivalenceKey ?? GenericMessageKey));
-        }
-
-        private static async Task<Solution> FixAllAsync(FixAllContext context, bool withLog, CancellationToken cancellationToken)
-        {
-            var solution = context.Solution;
-            var documents = new List<Document>();
-            switch (context.Scope)
-            {
-                case FixAllScope.Document when context.Document is not null:
-                    documents.Add(context.Document);
-                    break;
-                case FixAllScope.Project:
-                    documents.AddRange(context.Project.Documents);
-                    break;
-                case FixAllScope.Solution:
-                    foreach (var project in context.Solution.Projects)
-                    {
-                        documents.AddRange(project.Documents);
-                    }
-
-                    break;
-            }
-
-            foreach (var original in documents)
-            {
-                var diagnostics = await context.GetDocumentDiagnosticsAsync(original).ConfigureAwait(false);
-                if (diagnostics.IsDefaultOrEmpty)
-                {
-                    continue;
-                }
-
-                var document = solution.GetDocument(original.Id)!;
-                var fixedDocument = await FixDocumentAsync(document, diagnostics, withLog, cancellationToken).ConfigureAwait(false);
-                fixedDocument = await EndOfLine.CleanUpAndApplyAsync(document, fixedDocument, cancellationToken).ConfigureAwait(false);
-                solution = fixedDocument.Project.Solution;
-            }
-
-            return solution;
-        }
-
-        private static async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, bool withLog, CancellationToken cancellationToken)
-        {
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            if (root is null)
-            {
-                return document;
-            }
-
-            // Mark every leak first; each fix then finds its leak again in the updated tree.
-            var annotations = new List<SyntaxAnnotation>();
-            var marked = new Dictionary<SyntaxNode, SyntaxAnnotation>();
-            foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
-            {
-                if (diagnostic.Id == Descriptors.SE1001_ExceptionDetailsInResponse.Id && FindLeak(root, diagnostic.Location.SourceSpan) is { } leak && !marked.ContainsKey(leak))
-                {
-                    var annotation = new SyntaxAnnotation();
-                    marked[leak] = annotation;
-                    annotations.Add(annotation);
-                }
-            }
-
-            var before = root;
-            document = document.WithSyntaxRoot(root.ReplaceNodes(marked.Keys, (original, rewritten) => rewritten.WithAdditionalAnnotations(marked[original])));
-            foreach (var annotation in annotations)
-            {
-                var current = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-                if (current?.GetAnnotatedNodes(annotation).FirstOrDefault() is not ExpressionSyntax leak)
-                {
-                    continue;
-                }
-
-                var withFix = await ApplyAsync(document, leak, withLog, cancellationToken).ConfigureAwait(false);
-                if (withFix is not null)
-                {
-                    document = withFix;
-                }
-            }
-
-            return await DropNewlyUnusedCatchVariablesAsync(before, document, cancellationToken).ConfigureAwait(false);
-        }
     }
 }

@@ -24,21 +24,32 @@ internal sealed class SequentialFixAll : FixAllProvider
     /// <summary>The location whose node the fix edits (the diagnostic's own location or an additional one).</summary>
     public delegate Location TargetOf(Diagnostic diagnostic);
 
-    private readonly string _title;
+    /// <summary>A last step on each changed document, given its root before any fix (e.g. dropping what the fixes left unused).</summary>
+    public delegate Task<Document> FinishAsync(SyntaxNode before, Document changed, CancellationToken cancellationToken);
+
+    private readonly System.Func<string?, string> _title;
     private readonly TargetOf _target;
     private readonly ApplyAsync _apply;
+    private readonly FinishAsync? _finish;
 
     public SequentialFixAll(string title, TargetOf target, ApplyAsync apply)
+        : this(_ => title, target, apply, finish: null)
+    {
+    }
+
+    /// <param name="title">The FixAll title for an equivalence key (a rule whose variants do different things).</param>
+    public SequentialFixAll(System.Func<string?, string> title, TargetOf target, ApplyAsync apply, FinishAsync? finish)
     {
         _title = title;
         _target = target;
         _apply = apply;
+        _finish = finish;
     }
 
     public override IEnumerable<FixAllScope> GetSupportedFixAllScopes() => new[] { FixAllScope.Document, FixAllScope.Project, FixAllScope.Solution };
 
     public override Task<CodeAction?> GetFixAsync(FixAllContext fixAllContext)
-        => Task.FromResult<CodeAction?>(CodeAction.Create(_title, c => FixAllAsync(fixAllContext, c), fixAllContext.CodeActionEquivalenceKey ?? _title));
+        => Task.FromResult<CodeAction?>(CodeAction.Create(_title(fixAllContext.CodeActionEquivalenceKey), c => FixAllAsync(fixAllContext, c), fixAllContext.CodeActionEquivalenceKey ?? _title(null)));
 
     private async Task<Solution> FixAllAsync(FixAllContext context, CancellationToken cancellationToken)
     {
@@ -117,6 +128,11 @@ internal sealed class SequentialFixAll : FixAllProvider
                 var changed = solution.GetDocument(documentId);
                 if (original is not null && changed is not null)
                 {
+                    if (_finish is not null && await original.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false) is { } before)
+                    {
+                        changed = await _finish(before, changed, cancellationToken).ConfigureAwait(false);
+                    }
+
                     solution = (await EndOfLine.CleanUpAndApplyAsync(original, changed, cancellationToken).ConfigureAwait(false)).Project.Solution;
                 }
             }
