@@ -125,7 +125,8 @@ internal static class HttpClientRegistration
         return false;
     }
 
-    private static bool IsV7RetryMethod(IMethodSymbol method)
+    /// <summary>A Polly v7 <c>Retry*</c>/<c>WaitAndRetry*</c> builder method (by name: no symbols needed).</summary>
+    public static bool IsV7RetryMethod(IMethodSymbol method)
         => method.ContainingType is { Name: "RetrySyntax" or "AsyncRetrySyntax" or "RetryTResultSyntax" or "AsyncRetryTResultSyntax", ContainingNamespace.Name: "Polly" };
 
     /// <summary>Syntax-only: the method builds a retry (<c>WaitAndRetry*</c>, <c>Retry*</c>, v8 <c>AddRetry</c>).</summary>

@@ -65,7 +65,7 @@ internal static class RetryExecution
             if (descendant is IInvocationOperation invocation)
             {
                 var method = invocation.TargetMethod;
-                if (method.ContainingType is { Name: "RetrySyntax" or "AsyncRetrySyntax" or "RetryTResultSyntax" or "AsyncRetryTResultSyntax" } && IsPolly(method.ContainingType))
+                if (HttpClientRegistration.IsV7RetryMethod(method))
                 {
                     return true;
                 }
