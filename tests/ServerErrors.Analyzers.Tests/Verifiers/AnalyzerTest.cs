@@ -28,6 +28,12 @@ public class AnalyzerTest<TAnalyzer>
     /// <summary>Lines of the <c>[*.cs]</c> section of an .editorconfig beside the sources.</summary>
     public string? EditorConfig { get; set; }
 
+    /// <summary>More .editorconfig sections after <c>[*.cs]</c>, verbatim (e.g. <c>[Test0.cs]</c> with <c>generated_code = true</c>).</summary>
+    public string? EditorConfigSections { get; set; }
+
+    /// <summary>The file name of <see cref="TestCode"/> (the additional sources are Test1.cs, Test2.cs…).</summary>
+    public string TestFileName { get; set; } = "Test0.cs";
+
     /// <summary>Expected messages, in source order of the diagnostics, when a test pins them.</summary>
     public List<string>? ExpectedMessages { get; set; }
 
@@ -70,7 +76,7 @@ public class AnalyzerTest<TAnalyzer>
         var workspace = new AdhocWorkspace();
         var projectId = ProjectId.CreateNewId("TestProject");
         var parseOptions = new CSharpParseOptions(LanguageVersion);
-        var sources = new List<(string Path, string Markup)> { (ProjectDirectory + "Test0.cs", testCode) };
+        var sources = new List<(string Path, string Markup)> { (ProjectDirectory + TestFileName, testCode) };
         for (var i = 0; i < additionalSources.Count; i++)
         {
             sources.Add((ProjectDirectory + $"Test{i + 1}.cs", additionalSources[i]));
@@ -112,7 +118,7 @@ public class AnalyzerTest<TAnalyzer>
             solution = solution.AddDocument(DocumentId.CreateNewId(projectId), "GlobalUsings.g.cs", SourceText.From(usings.Replace("\n", LineEnding, StringComparison.Ordinal), Encoding.UTF8), filePath: ProjectDirectory + "obj/GlobalUsings.g.cs");
         }
 
-        var editorConfig = "root = true\n\n[*.cs]\n" + (EditorConfig ?? string.Empty) + "\n";
+        var editorConfig = "root = true\n\n[*.cs]\n" + (EditorConfig ?? string.Empty) + "\n" + (EditorConfigSections is null ? string.Empty : "\n" + EditorConfigSections + "\n");
         solution = solution.AddAnalyzerConfigDocument(DocumentId.CreateNewId(projectId), ".editorconfig", SourceText.From(editorConfig, Encoding.UTF8), filePath: ProjectDirectory + ".editorconfig");
         return (solution, expected);
     }
