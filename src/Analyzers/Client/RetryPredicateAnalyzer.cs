@@ -321,6 +321,12 @@ public sealed class RetryPredicateAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        // The predicate can sit in a field or method of another (generated) class.
+        if (GeneratedCode.IsGeneratedElsewhere(site.Syntax, site.SemanticModel, context.Operation.Syntax, context.Compilation, context.CancellationToken))
+        {
+            return;
+        }
+
         var location = site.Syntax.GetLocation();
         if (!reported.TryAdd(location, true))
         {

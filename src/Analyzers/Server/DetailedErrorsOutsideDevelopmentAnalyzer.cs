@@ -96,7 +96,9 @@ public sealed class DetailedErrorsOutsideDevelopmentAnalyzer : DiagnosticAnalyze
         {
             if (!SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, serviceBehavior) || !IncludesExceptionDetails(attribute)
                 || attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) is not AttributeSyntax { ArgumentList: { } arguments } syntax
-                || IsUnderPreprocessorCondition(syntax))
+                || IsUnderPreprocessorCondition(syntax)
+                // The driver analyzes a partial type when one part is hand-written; the attribute may be on a generated part.
+                || (context.Symbol.DeclaringSyntaxReferences.Length > 1 && GeneratedCode.IsInGeneratedFile(syntax, context.Compilation, context.CancellationToken)))
             {
                 continue;
             }
