@@ -315,6 +315,22 @@ public class GeneratedCodeTests
     public Task SE2001_PredicateFieldInGeneratedCode_PolicyInNormalFile_Silent(Form form)
         => RunSplit<RetryPredicateAnalyzer>(Strip(PredicateField), form, PolicyUsingField);
 
+    // `generated_code = false` wins over a generated file name, for the driver and for our own check alike.
+    [Fact]
+    public Task SE2001_PredicateFieldInDotGFileMarkedNotGenerated_Reported()
+    {
+        var test = new AnalyzerTest<RetryPredicateAnalyzer>
+        {
+            References = TestReferences.AspNetCore.AddRange(TestReferences.Polly),
+            TestFileName = "Predicates.g.cs",
+            TestCode = PredicateField.Replace("/*G*/", string.Empty, StringComparison.Ordinal),
+            EditorConfigSections = "[Predicates.g.cs]\ngenerated_code = false",
+        };
+        test.AdditionalSources.Add(PolicyUsingField);
+        test.AdditionalSources.AddRange(PolicyVerifier<StackedRetryAnalyzer, CodeFixes.Client.StackedRetryCodeFix>.AllStubs);
+        return test.RunAsync();
+    }
+
     // SE1002 reports at the attribute of a type; a partial type can take it from its generated part.
     private const string ServiceBehaviorPart = """
         using CoreWCF;
