@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
@@ -64,6 +65,250 @@ internal static class RetryAfterFlow
         }
 
         return !RetryAfterHeader.MayBeWrittenIn(root.Syntax);
+    }
+
+    /// <summary>
+    /// Tree-only: true when the operation tree alone proves that <see cref="IsHeaderSetAround"/> would answer "set", so
+    /// that the graph need not be built. False means "not proven here", not "not set". The graph's must-analysis treats
+    /// a block without predecessors (code after a jump) as "not set", and its may-analysis needs a path: so every
+    /// statement the proof steps over must be one that neither jumps nor leaves dead code behind
+    /// (<see cref="FallsThrough"/>), and no label may let a <c>goto</c> enter between. Constant conditions keep both
+    /// edges in the graph (only <c>IsReachable</c> differs), so they need no special case.
+    /// </summary>
+    public static bool IsSetAroundInTree(IOperation operation) => IsSetBeforeInTree(operation) || MaySetAfterInTree(operation);
+
+    /// <summary>
+    /// (a) An earlier statement of a block or switch section around <paramref name="operation"/>, in the same function,
+    /// is an unconditional Retry-After write (<see cref="IsUnconditionalWrite"/>), and only statements that fall through
+    /// lie between (at every level down to the operation): every path to the operation passes the write.
+    /// </summary>
+    public static bool IsSetBeforeInTree(IOperation operation)
+    {
+        // The statement the operation is in must not cut its own path (`F(x switch { }, StatusCode(503))`).
+        IOperation child = operation;
+        var parent = operation.Parent;
+        while (parent is not null and not (IBlockOperation or ISwitchCaseOperation))
+        {
+            if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation or ILabeledOperation)
+            {
+                return false;
+            }
+
+            child = parent;
+            parent = parent.Parent;
+        }
+
+        if (parent is null || !HasNoDeadEndExpression(child.Syntax))
+        {
+            return false;
+        }
+
+        while (true)
+        {
+            var statements = parent is IBlockOperation block ? block.Operations : ((ISwitchCaseOperation)parent).Body;
+            var index = statements.IndexOf(child);
+            if (index < 0)
+            {
+                return false;
+            }
+
+            for (var i = index - 1; i >= 0; i--)
+            {
+                var statement = statements[i];
+                if (IsUnconditionalWrite(statement))
+                {
+                    return true;
+                }
+
+                if (!FallsThrough(statement))
+                {
+                    return false;
+                }
+            }
+
+            // Not in this block: the block is entered at its start; climb through statements whose parts before it
+            // cannot cut the path.
+            if (parent is ISwitchCaseOperation || !ClimbToEnclosingStatementList(ref parent, out child))
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>From a block or switch section, up to the next block or switch section, through statements entered at their start.</summary>
+    private static bool ClimbToEnclosingStatementList(ref IOperation list, out IOperation child)
+    {
+        child = list;
+        var parent = list.Parent;
+        while (parent is not null)
+        {
+            switch (parent)
+            {
+                case IBlockOperation:
+                    list = parent;
+                    return true;
+
+                case ISwitchCaseOperation:
+                    // `case X: { … }`: the section's statements before the block; a section is not climbed out of
+                    // (it is entered through its labels' tests, whose parts can be anything).
+                    list = parent;
+                    return true;
+
+                case IConditionalOperation conditional when conditional.Type is null && HasNoDeadEndExpression(conditional.Condition.Syntax):
+                case ITryOperation:
+                case ICatchClauseOperation { Filter: null }:
+                case IUsingOperation usingStatement when HasNoDeadEndExpression(usingStatement.Resources.Syntax):
+                case ILockOperation lockStatement when HasNoDeadEndExpression(lockStatement.LockedValue.Syntax):
+                    break;
+
+                default:
+                    // Loops, switches, labels, functions: not followed.
+                    return false;
+            }
+
+            child = parent;
+            parent = parent.Parent;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// (b) The operation's own statement is an expression statement or local declaration directly in a block, and a
+    /// later statement of that block is an unconditional Retry-After write, with only statements that fall through
+    /// between: a path from the operation reaches the write.
+    /// </summary>
+    private static bool MaySetAfterInTree(IOperation operation)
+    {
+        IOperation statement = operation;
+        var parent = operation.Parent;
+        while (parent is not null and not IBlockOperation)
+        {
+            if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return false;
+            }
+
+            statement = parent;
+            parent = parent.Parent;
+        }
+
+        if (parent is not IBlockOperation block
+            || statement is not (IExpressionStatementOperation or IVariableDeclarationGroupOperation)
+            || !HasNoDeadEndExpression(statement.Syntax))
+        {
+            return false;
+        }
+
+        var statements = block.Operations;
+        var index = statements.IndexOf(statement);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        for (var i = index + 1; i < statements.Length; i++)
+        {
+            var next = statements[i];
+            if (IsUnconditionalWrite(next))
+            {
+                return true;
+            }
+
+            if (!FallsThrough(next))
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A statement that completes normally on some path and leaves no code without predecessors in the graph: no jump
+    /// statement (<c>return</c>, <c>throw</c>, <c>break</c>, <c>continue</c>, <c>goto</c>, <c>yield break</c>) anywhere in
+    /// it, no label, and no expression that cannot complete (<see cref="HasNoDeadEndExpression"/>).
+    /// </summary>
+    private static bool FallsThrough(IOperation statement)
+    {
+        if (statement is ILabeledOperation)
+        {
+            return false;
+        }
+
+        foreach (var node in statement.Syntax.DescendantNodesAndSelf())
+        {
+            switch (node.Kind())
+            {
+                case SyntaxKind.ReturnStatement:
+                case SyntaxKind.ThrowStatement:
+                case SyntaxKind.BreakStatement:
+                case SyntaxKind.ContinueStatement:
+                case SyntaxKind.GotoStatement:
+                case SyntaxKind.GotoCaseStatement:
+                case SyntaxKind.GotoDefaultStatement:
+                case SyntaxKind.YieldBreakStatement:
+                case SyntaxKind.LabeledStatement:
+                case SyntaxKind.ThrowExpression:
+                case SyntaxKind.SwitchExpression:
+                    return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// No <c>throw</c> expression and no switch expression (whose arms can all throw, or which can have none): the
+    /// expression's evaluation always has a path that completes.
+    /// </summary>
+    private static bool HasNoDeadEndExpression(SyntaxNode node)
+    {
+        foreach (var descendant in node.DescendantNodesAndSelf())
+        {
+            if (descendant.IsKind(SyntaxKind.ThrowExpression) || descendant.IsKind(SyntaxKind.SwitchExpression))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// An expression statement that is itself a Retry-After write (<see cref="RetryAfterHeader.IsWrite"/>) with nothing
+    /// conditional in it (<c>?.</c>, <c>?:</c>, <c>??</c>, <c>&amp;&amp;</c>, <c>||</c>, switch expressions, patterns,
+    /// <c>throw</c>, lambdas): the graph keeps it as one operation that writes whenever it completes. (A branch in an
+    /// argument would move the key into a flow capture, where the graph no longer sees the write.)
+    /// </summary>
+    private static bool IsUnconditionalWrite(IOperation statement)
+    {
+        if (statement is not IExpressionStatementOperation { Operation: var write } || !RetryAfterHeader.IsWrite(write))
+        {
+            return false;
+        }
+
+        foreach (var node in statement.Syntax.DescendantNodes())
+        {
+            switch (node.Kind())
+            {
+                case SyntaxKind.ConditionalExpression:
+                case SyntaxKind.ConditionalAccessExpression:
+                case SyntaxKind.CoalesceExpression:
+                case SyntaxKind.CoalesceAssignmentExpression:
+                case SyntaxKind.LogicalAndExpression:
+                case SyntaxKind.LogicalOrExpression:
+                case SyntaxKind.SwitchExpression:
+                case SyntaxKind.IsPatternExpression:
+                case SyntaxKind.ThrowExpression:
+                case SyntaxKind.SimpleLambdaExpression:
+                case SyntaxKind.ParenthesizedLambdaExpression:
+                case SyntaxKind.AnonymousMethodExpression:
+                    return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -336,14 +581,8 @@ internal static class RetryAfterFlow
                 }
 
                 var taken = TakenSuccessor(block, local, status);
-                foreach (var successor in new[] { block.FallThroughSuccessor, block.ConditionalSuccessor })
-                {
-                    if (successor?.Destination is { } destination && (taken is null || ReferenceEquals(taken, successor)) && !visited[destination.Ordinal])
-                    {
-                        visited[destination.Ordinal] = true;
-                        pending.Push((destination, 0));
-                    }
-                }
+                PushHolding(block.FallThroughSuccessor, taken, pending, visited);
+                PushHolding(block.ConditionalSuccessor, taken, pending, visited);
             }
 
             return false;
@@ -409,15 +648,27 @@ internal static class RetryAfterFlow
             return false;
         }
 
+        private static void PushHolding(ControlFlowBranch? successor, ControlFlowBranch? taken, Stack<(BasicBlock Block, int From)> pending, bool[] visited)
+        {
+            if (successor?.Destination is { } destination && (taken is null || ReferenceEquals(taken, successor)) && !visited[destination.Ordinal])
+            {
+                visited[destination.Ordinal] = true;
+                pending.Push((destination, 0));
+            }
+        }
+
         private static void Push(BasicBlock block, Stack<BasicBlock> pending, bool[] visited)
         {
-            foreach (var successor in new[] { block.FallThroughSuccessor?.Destination, block.ConditionalSuccessor?.Destination })
+            PushDestination(block.FallThroughSuccessor?.Destination, pending, visited);
+            PushDestination(block.ConditionalSuccessor?.Destination, pending, visited);
+        }
+
+        private static void PushDestination(BasicBlock? successor, Stack<BasicBlock> pending, bool[] visited)
+        {
+            if (successor is not null && !visited[successor.Ordinal])
             {
-                if (successor is not null && !visited[successor.Ordinal])
-                {
-                    visited[successor.Ordinal] = true;
-                    pending.Push(successor);
-                }
+                visited[successor.Ordinal] = true;
+                pending.Push(successor);
             }
         }
 
