@@ -48,23 +48,114 @@ internal static class RetryAfterFlow
     }
 
     /// <summary>
-    /// Syntax-only: true when the graph of the method around <paramref name="operation"/> cannot contain a Retry-After
-    /// write, so that <see cref="IsHeaderSetAround"/> and <see cref="IsHeaderSetForValue"/> would answer "not set" without
-    /// building it. Conservative: the operation is not in a lambda or local function, the method's syntax has no loop or
-    /// <c>goto</c> (an acyclic graph without writes has the header unset everywhere, also in unreachable code), and no
-    /// token through which a header can be written (<see cref="RetryAfterHeader.MayBeWrittenIn"/>).
+    /// Syntax-only: true when <see cref="IsHeaderSetAround"/> and <see cref="IsHeaderSetForValue"/> would answer "not set"
+    /// for <paramref name="operation"/> without building the graph. Conservative; the operation is not in a lambda or
+    /// local function, and either
+    /// (1) the method's syntax has no loop or <c>goto</c> (an acyclic graph without writes has the header unset
+    /// everywhere, also in unreachable code) and no token through which a header can be written
+    /// (<see cref="RetryAfterHeader.MayBeWrittenIn"/>); or
+    /// (2) nothing of that kind lies before the operation (without cycles before it and gotos, every path to it runs
+    /// through earlier code only), no <c>goto</c> is anywhere, and from the operation the path ends in a <c>return</c> or
+    /// <c>throw</c> of the same block, outside any <c>try</c> and loop, through statements that write nothing and jump
+    /// nowhere else (<c>if (down) { Response.StatusCode = 503; await …WriteAsync("down"); return; } … Headers.RetryAfter = …</c>).
     /// </summary>
-    public static bool CannotBeSetIn(IOperation operation, IOperation root)
+    /// <param name="operation">The status-producing operation.</param>
+    /// <param name="root">Its root operation.</param>
+    /// <param name="aroundOperationOnly">
+    /// True when only <see cref="IsHeaderSetAround"/> at the operation is asked (case 2 does not answer
+    /// <see cref="IsHeaderSetForValue"/>, whose paths start at the constants' assignments).
+    /// </param>
+    public static bool CannotBeSetIn(IOperation operation, IOperation root, bool aroundOperationOnly)
     {
+        IOperation statement = operation;
+        IBlockOperation? block = null;
+        var leavesOnlyByItsBlock = true;
         for (var current = operation.Parent; current is not null; current = current.Parent)
         {
             if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
             {
                 return false;
             }
+
+            if (current is ITryOperation or ILoopOperation)
+            {
+                // A catch, finally or the next iteration may follow.
+                leavesOnlyByItsBlock = false;
+            }
+
+            if (block is null)
+            {
+                if (current is IBlockOperation enclosing)
+                {
+                    block = enclosing;
+                }
+                else
+                {
+                    statement = current;
+                }
+            }
         }
 
-        return !RetryAfterHeader.MayBeWrittenIn(root.Syntax);
+        var facts = RetryAfterHeader.Scan(root.Syntax, operation.Syntax.SpanStart);
+        if (facts == RetryAfterHeader.SyntaxFacts.None)
+        {
+            return true;
+        }
+
+        return aroundOperationOnly
+            && leavesOnlyByItsBlock
+            && block is not null
+            && (facts & (RetryAfterHeader.SyntaxFacts.WriteBefore | RetryAfterHeader.SyntaxFacts.LoopBefore | RetryAfterHeader.SyntaxFacts.Goto)) == 0
+            && EndsWithoutWrite(block.Operations, statement);
+    }
+
+    /// <summary>
+    /// From <paramref name="statement"/> on, the statements of the block write nothing, loop nowhere and jump nowhere but
+    /// out of the function, up to a <c>return</c>/<c>throw</c> statement of the block itself.
+    /// </summary>
+    private static bool EndsWithoutWrite(System.Collections.Immutable.ImmutableArray<IOperation> statements, IOperation statement)
+    {
+        var index = statements.IndexOf(statement);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        for (var i = index; i < statements.Length; i++)
+        {
+            var current = statements[i];
+            if (RetryAfterHeader.Scan(current.Syntax, int.MaxValue) != RetryAfterHeader.SyntaxFacts.None || HasLocalJump(current.Syntax))
+            {
+                return false;
+            }
+
+            // `throw e;` is an expression statement around the throw.
+            if (current.Kind is OperationKind.Return or OperationKind.Throw || current is IExpressionStatementOperation { Operation.Kind: OperationKind.Throw })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A jump that stays in the function (<c>break</c>, <c>continue</c>, <c>yield</c>) or a label.</summary>
+    private static bool HasLocalJump(SyntaxNode node)
+    {
+        foreach (var descendant in node.DescendantNodesAndSelf())
+        {
+            switch (descendant.Kind())
+            {
+                case SyntaxKind.BreakStatement:
+                case SyntaxKind.ContinueStatement:
+                case SyntaxKind.YieldBreakStatement:
+                case SyntaxKind.YieldReturnStatement:
+                case SyntaxKind.LabeledStatement:
+                    return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -186,9 +186,9 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
 #endif
             return;
         }
-        else if (RetryAfterFlow.CannotBeSetIn(operation, operation.Root()))
+        else if (RetryAfterFlow.CannotBeSetIn(operation, operation.Root(), aroundOperationOnly: statuses.Single == status || StatusLocal(operation) is null))
         {
-            // No header write is possible in this method: the graph would only say "not set". Not built.
+            // No header write is possible in this method, or none before the status and none on its way out: the graph would only say "not set". Not built.
 #if DEBUG
             if (IsHeaderSet(context, operation, statuses, status))
             {

@@ -1320,4 +1320,82 @@ public class SE1003Tests
             }
         }
         """);
+
+    [Fact]
+    public Task ReportWithoutGraph_StatusThenThrowOrReturn_HeaderOnlyAfterTheBlock_Flagged() => Verify.VerifyAnalyzerAsync(
+        """
+        using Microsoft.AspNetCore.Mvc;
+
+        public class Middleware
+        {
+            public Task InvokeAsync(HttpContext context, bool down)
+            {
+                if (down)
+                {
+                    [|context.Response.StatusCode = 503|];
+                    throw new OperationCanceledException();
+                }
+
+                context.Response.Headers.RetryAfter = "30";
+                return Task.CompletedTask;
+            }
+        }
+
+        public class OrdersController : ControllerBase
+        {
+            public IActionResult Get(bool down)
+            {
+                if (down)
+                {
+                    return [|StatusCode(StatusCodes.Status503ServiceUnavailable, new { error = "Down for maintenance" })|];
+                }
+
+                Response.Headers.RetryAfter = "120";
+                return StatusCode(503);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ReportWithoutGraphNearMiss_BreakOutOfSwitch_HeaderAfter_Silent() => Verify.VerifyAnalyzerAsync(
+        """
+        public class Middleware
+        {
+            public Task InvokeAsync(HttpContext context, int mode)
+            {
+                switch (mode)
+                {
+                    case 1:
+                        context.Response.StatusCode = 503;
+                        break;
+                }
+
+                // The break leads here: set after the status.
+                context.Response.Headers.RetryAfter = "30";
+                return Task.CompletedTask;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ReportWithoutGraphNearMiss_StatusLocal_CheckedFromItsAssignment_Silent() => Verify.VerifyAnalyzerAsync(
+        """
+        public class Middleware
+        {
+            public Task InvokeAsync(HttpContext context, bool busy, bool quick)
+            {
+                var status = busy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status429TooManyRequests;
+                if (quick)
+                {
+                    context.Response.StatusCode = status;
+                    return Task.CompletedTask;
+                }
+
+                // A status in a local is checked from where each constant is assigned: from there a path sets the header.
+                context.Response.Headers.RetryAfter = "30";
+                context.Response.StatusCode = status;
+                return Task.CompletedTask;
+            }
+        }
+        """);
 }
