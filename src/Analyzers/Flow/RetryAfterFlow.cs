@@ -49,9 +49,10 @@ internal static class RetryAfterFlow
 
     /// <summary>
     /// Syntax-only: true when <see cref="IsHeaderSetAround"/> and <see cref="IsHeaderSetForValue"/> would answer "not set"
-    /// for <paramref name="operation"/> without building the graph. Conservative; the operation is not in a lambda or
-    /// local function, and either
-    /// (1) the method's syntax has no loop or <c>goto</c> (an acyclic graph without writes has the header unset
+    /// for <paramref name="operation"/> without building the graph. Conservative. The function whose graph answers is
+    /// the innermost lambda or local function around the operation (a lambda only when converted to a delegate), else
+    /// the root; and either
+    /// (1) the function's syntax has no loop or <c>goto</c> (an acyclic graph without writes has the header unset
     /// everywhere, also in unreachable code) and no token through which a header can be written
     /// (<see cref="RetryAfterHeader.MayBeWrittenIn"/>); or
     /// (2) nothing of that kind lies before the operation (without cycles before it and gotos, every path to it runs
@@ -62,19 +63,35 @@ internal static class RetryAfterFlow
     /// <param name="operation">The status-producing operation.</param>
     /// <param name="root">Its root operation.</param>
     /// <param name="aroundOperationOnly">
-    /// True when only <see cref="IsHeaderSetAround"/> at the operation is asked (case 2 does not answer
-    /// <see cref="IsHeaderSetForValue"/>, whose paths start at the constants' assignments).
+    /// True when only <see cref="IsHeaderSetAround"/> at the operation is asked. Case 2, and case 1 inside a lambda or
+    /// local function, do not answer <see cref="IsHeaderSetForValue"/>, whose paths start at the constants' assignments
+    /// (which may lie outside the function).
     /// </param>
     public static bool CannotBeSetIn(IOperation operation, IOperation root, bool aroundOperationOnly)
     {
         IOperation statement = operation;
         IBlockOperation? block = null;
+        IOperation? function = null;
         var leavesOnlyByItsBlock = true;
         for (var current = operation.Parent; current is not null; current = current.Parent)
         {
             if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
             {
-                return false;
+                // The graph of a lambda or local function is found through the graphs around it (GraphOfEnclosingFunction):
+                // local functions and delegate lambdas always are; a lambda converted to an expression tree is not followed.
+                if (current is IAnonymousFunctionOperation && current.Parent is not IDelegateCreationOperation { Type.TypeKind: TypeKind.Delegate })
+                {
+                    return false;
+                }
+
+                function ??= current;
+                continue;
+            }
+
+            if (function is not null)
+            {
+                // Outside the innermost function: another graph.
+                continue;
             }
 
             if (current is ITryOperation or ILoopOperation)
@@ -96,10 +113,12 @@ internal static class RetryAfterFlow
             }
         }
 
-        var facts = RetryAfterHeader.Scan(root.Syntax, operation.Syntax.SpanStart);
+        // The syntax of the function whose graph answers: the innermost lambda or local function, else the root.
+        var facts = RetryAfterHeader.Scan((function ?? root).Syntax, operation.Syntax.SpanStart);
         if (facts == RetryAfterHeader.SyntaxFacts.None)
         {
-            return true;
+            // In a lambda, a status local's constants may be assigned outside it, where another graph answers.
+            return function is null || aroundOperationOnly;
         }
 
         return aroundOperationOnly

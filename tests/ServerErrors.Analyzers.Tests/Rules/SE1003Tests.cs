@@ -1398,4 +1398,52 @@ public class SE1003Tests
             }
         }
         """);
+
+    [Fact]
+    public Task ReportWithoutGraph_LambdaAndLocalFunction_HeaderWrittenElsewhereInTheMethod() => Verify.VerifyAnalyzerAsync(
+        """
+        public static class Endpoints
+        {
+            public static void Map(WebApplication app, HttpContext unrelated)
+            {
+                unrelated.Response.Headers.RetryAfter = "30";
+                app.MapGet("/busy", () => [|Results.StatusCode(503)|]);
+                app.MapGet("/throttled", () => {|SE1004:TypedResults.StatusCode(429)|});
+                app.MapGet("/ok", (HttpContext context) =>
+                {
+                    context.Response.Headers.RetryAfter = "30";
+                    return Results.StatusCode(503);
+                });
+
+                IResult Busy() => [|Results.StatusCode(503)|];
+                IResult Planned(HttpContext context)
+                {
+                    context.Response.Headers.RetryAfter = "3600";
+                    return Results.StatusCode(503);
+                }
+
+                app.MapGet("/busy2", Busy);
+                app.MapGet("/planned", Planned);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ReportWithoutGraphNearMiss_StatusLocalCapturedByLambda_CheckedFromItsAssignment_Silent() => Verify.VerifyAnalyzerAsync(
+        """
+        public static class Endpoints
+        {
+            public static void Map(WebApplication app, HttpContext unrelated, bool busy)
+            {
+                var status = busy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status429TooManyRequests;
+                // Each constant is checked from where it is assigned, in this method's graph: a header follows it there.
+                unrelated.Response.Headers.RetryAfter = "30";
+                app.Run(context =>
+                {
+                    context.Response.StatusCode = status;
+                    return Task.CompletedTask;
+                });
+            }
+        }
+        """);
 }
