@@ -35,10 +35,10 @@ internal static class ResponseStatus
         switch (operation)
         {
             case IInvocationOperation invocation:
-                return Produced(OfResultCall(invocation, types), ref form);
+                return MayCarryStatus(invocation) ? Produced(OfResultCall(invocation, types), ref form) : StatusSet.None;
 
             case IObjectCreationOperation creation:
-                return Produced(OfResultCreation(creation, types, compilation, cancellationToken), ref form);
+                return MayCarryStatus(creation, types) ? Produced(OfResultCreation(creation, types, compilation, cancellationToken), ref form) : StatusSet.None;
 
             case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation target } assignment
                 when target.Property.Name is "StatusCode" or "RejectionStatusCode":
@@ -86,6 +86,62 @@ internal static class ResponseStatus
             default:
                 return StatusSet.None;
         }
+    }
+
+    /// <summary>
+    /// Cheap necessary condition for <see cref="OfResultCall"/> to find a status, checked before any symbol comparison:
+    /// a <c>Problem</c>/<c>InternalServerError</c> call or a <c>statusCode</c> argument. Most calls of business code fail it.
+    /// </summary>
+    private static bool MayCarryStatus(IInvocationOperation invocation)
+    {
+        var name = invocation.TargetMethod.Name;
+        return name is "Problem" or "InternalServerError" || HasStatusCodeArgument(invocation.Arguments);
+    }
+
+    /// <summary>
+    /// Cheap necessary condition for <see cref="OfResultCreation(IObjectCreationOperation, WellKnownTypes, Compilation, CancellationToken)"/>
+    /// to find a status, checked before the interface walk: a <c>StatusCode</c> initializer, a <c>statusCode</c> argument,
+    /// a one-argument <c>ObjectResult</c> (a ProblemDetails' Status) or a constructor of source (a status set in it).
+    /// <c>new List&lt;T&gt;()</c>, <c>new StringBuilder()</c>, exceptions… fail it.
+    /// </summary>
+    private static bool MayCarryStatus(IObjectCreationOperation creation, WellKnownTypes types)
+    {
+        if (creation.Initializer is { } initializer)
+        {
+            foreach (var member in initializer.Initializers)
+            {
+                if (member is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "StatusCode" } })
+                {
+                    return true;
+                }
+            }
+        }
+
+        var arguments = creation.Arguments;
+        if (HasStatusCodeArgument(arguments))
+        {
+            return true;
+        }
+
+        if (arguments.Length == 1 && SymbolEqualityComparer.Default.Equals(creation.Type, types.Get(WellKnownType.Microsoft_AspNetCore_Mvc_ObjectResult)))
+        {
+            return true;
+        }
+
+        return creation.Constructor is { } constructor && constructor.DeclaringSyntaxReferences.Length > 0;
+    }
+
+    private static bool HasStatusCodeArgument(ImmutableArray<IArgumentOperation> arguments)
+    {
+        foreach (var argument in arguments)
+        {
+            if (argument.Parameter?.Name == "statusCode")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The expression that gives a status-producing operation its status (<c>(int)code</c>), or null for an implied one.</summary>

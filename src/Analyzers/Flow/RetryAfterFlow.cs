@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
@@ -47,23 +48,377 @@ internal static class RetryAfterFlow
     }
 
     /// <summary>
-    /// Syntax-only: true when the graph of the method around <paramref name="operation"/> cannot contain a Retry-After
-    /// write, so that <see cref="IsHeaderSetAround"/> and <see cref="IsHeaderSetForValue"/> would answer "not set" without
-    /// building it. Conservative: the operation is not in a lambda or local function, the method's syntax has no loop or
-    /// <c>goto</c> (an acyclic graph without writes has the header unset everywhere, also in unreachable code), and no
-    /// token through which a header can be written (<see cref="RetryAfterHeader.MayBeWrittenIn"/>).
+    /// Syntax-only: true when <see cref="IsHeaderSetAround"/> and <see cref="IsHeaderSetForValue"/> would answer "not set"
+    /// for <paramref name="operation"/> without building the graph. Conservative. The function whose graph answers is
+    /// the innermost lambda or local function around the operation (a lambda only when converted to a delegate), else
+    /// the root; and either
+    /// (1) the function's syntax has no loop or <c>goto</c> (an acyclic graph without writes has the header unset
+    /// everywhere, also in unreachable code) and no token through which a header can be written
+    /// (<see cref="RetryAfterHeader.MayBeWrittenIn"/>); or
+    /// (2) nothing of that kind lies before the operation (without cycles before it and gotos, every path to it runs
+    /// through earlier code only), no <c>goto</c> is anywhere, and from the operation the path ends in a <c>return</c> or
+    /// <c>throw</c> of the same block, outside any <c>try</c> and loop, through statements that write nothing and jump
+    /// nowhere else (<c>if (down) { Response.StatusCode = 503; await …WriteAsync("down"); return; } … Headers.RetryAfter = …</c>).
     /// </summary>
-    public static bool CannotBeSetIn(IOperation operation, IOperation root)
+    /// <param name="operation">The status-producing operation.</param>
+    /// <param name="root">Its root operation.</param>
+    /// <param name="aroundOperationOnly">
+    /// True when only <see cref="IsHeaderSetAround"/> at the operation is asked. Case 2, and case 1 inside a lambda or
+    /// local function, do not answer <see cref="IsHeaderSetForValue"/>, whose paths start at the constants' assignments
+    /// (which may lie outside the function).
+    /// </param>
+    public static bool CannotBeSetIn(IOperation operation, IOperation root, bool aroundOperationOnly)
     {
+        IOperation statement = operation;
+        IBlockOperation? block = null;
+        IOperation? function = null;
+        var leavesOnlyByItsBlock = true;
         for (var current = operation.Parent; current is not null; current = current.Parent)
         {
             if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                // The graph of a lambda or local function is found through the graphs around it (GraphOfEnclosingFunction):
+                // local functions and delegate lambdas always are; a lambda converted to an expression tree is not followed.
+                if (current is IAnonymousFunctionOperation && current.Parent is not IDelegateCreationOperation { Type.TypeKind: TypeKind.Delegate })
+                {
+                    return false;
+                }
+
+                function ??= current;
+                continue;
+            }
+
+            if (function is not null)
+            {
+                // Outside the innermost function: another graph.
+                continue;
+            }
+
+            if (current is ITryOperation or ILoopOperation)
+            {
+                // A catch, finally or the next iteration may follow.
+                leavesOnlyByItsBlock = false;
+            }
+
+            if (block is null)
+            {
+                if (current is IBlockOperation enclosing)
+                {
+                    block = enclosing;
+                }
+                else
+                {
+                    statement = current;
+                }
+            }
+        }
+
+        // The syntax of the function whose graph answers: the innermost lambda or local function, else the root.
+        var facts = RetryAfterHeader.Scan((function ?? root).Syntax, operation.Syntax.SpanStart);
+        if (facts == RetryAfterHeader.SyntaxFacts.None)
+        {
+            // In a lambda, a status local's constants may be assigned outside it, where another graph answers.
+            return function is null || aroundOperationOnly;
+        }
+
+        return aroundOperationOnly
+            && leavesOnlyByItsBlock
+            && block is not null
+            && (facts & (RetryAfterHeader.SyntaxFacts.WriteBefore | RetryAfterHeader.SyntaxFacts.LoopBefore | RetryAfterHeader.SyntaxFacts.Goto)) == 0
+            && EndsWithoutWrite(block.Operations, statement);
+    }
+
+    /// <summary>
+    /// From <paramref name="statement"/> on, the statements of the block write nothing, loop nowhere and jump nowhere but
+    /// out of the function, up to a <c>return</c>/<c>throw</c> statement of the block itself.
+    /// </summary>
+    private static bool EndsWithoutWrite(System.Collections.Immutable.ImmutableArray<IOperation> statements, IOperation statement)
+    {
+        var index = statements.IndexOf(statement);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        for (var i = index; i < statements.Length; i++)
+        {
+            var current = statements[i];
+            if (RetryAfterHeader.Scan(current.Syntax, int.MaxValue) != RetryAfterHeader.SyntaxFacts.None || HasLocalJump(current.Syntax))
+            {
+                return false;
+            }
+
+            // `throw e;` is an expression statement around the throw.
+            if (current.Kind is OperationKind.Return or OperationKind.Throw || current is IExpressionStatementOperation { Operation.Kind: OperationKind.Throw })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A jump that stays in the function (<c>break</c>, <c>continue</c>, <c>yield</c>) or a label.</summary>
+    private static bool HasLocalJump(SyntaxNode node)
+    {
+        foreach (var descendant in node.DescendantNodesAndSelf())
+        {
+            switch (descendant.Kind())
+            {
+                case SyntaxKind.BreakStatement:
+                case SyntaxKind.ContinueStatement:
+                case SyntaxKind.YieldBreakStatement:
+                case SyntaxKind.YieldReturnStatement:
+                case SyntaxKind.LabeledStatement:
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Tree-only: true when the operation tree alone proves that <see cref="IsHeaderSetAround"/> would answer "set", so
+    /// that the graph need not be built. False means "not proven here", not "not set". The graph's must-analysis treats
+    /// a block without predecessors (code after a jump) as "not set", and its may-analysis needs a path: so every
+    /// statement the proof steps over must be one that neither jumps nor leaves dead code behind
+    /// (<see cref="FallsThrough"/>), and no label may let a <c>goto</c> enter between. Constant conditions keep both
+    /// edges in the graph (only <c>IsReachable</c> differs), so they need no special case.
+    /// </summary>
+    public static bool IsSetAroundInTree(IOperation operation) => IsSetBeforeInTree(operation) || MaySetAfterInTree(operation);
+
+    /// <summary>
+    /// (a) An earlier statement of a block or switch section around <paramref name="operation"/>, in the same function,
+    /// is an unconditional Retry-After write (<see cref="IsUnconditionalWrite"/>), and only statements that fall through
+    /// lie between (at every level down to the operation): every path to the operation passes the write.
+    /// </summary>
+    public static bool IsSetBeforeInTree(IOperation operation)
+    {
+        // The statement the operation is in must not cut its own path (`F(x switch { }, StatusCode(503))`).
+        IOperation child = operation;
+        var parent = operation.Parent;
+        while (parent is not null and not (IBlockOperation or ISwitchCaseOperation))
+        {
+            if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation or ILabeledOperation)
+            {
+                return false;
+            }
+
+            child = parent;
+            parent = parent.Parent;
+        }
+
+        if (parent is null || !HasNoDeadEndExpression(child.Syntax))
+        {
+            return false;
+        }
+
+        while (true)
+        {
+            var statements = parent is IBlockOperation block ? block.Operations : ((ISwitchCaseOperation)parent).Body;
+            var index = statements.IndexOf(child);
+            if (index < 0)
+            {
+                return false;
+            }
+
+            for (var i = index - 1; i >= 0; i--)
+            {
+                var statement = statements[i];
+                if (IsUnconditionalWrite(statement))
+                {
+                    return true;
+                }
+
+                if (!FallsThrough(statement))
+                {
+                    return false;
+                }
+            }
+
+            // Not in this block: the block is entered at its start; climb through statements whose parts before it
+            // cannot cut the path.
+            if (parent is ISwitchCaseOperation || !ClimbToEnclosingStatementList(ref parent, out child))
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>From a block or switch section, up to the next block or switch section, through statements entered at their start.</summary>
+    private static bool ClimbToEnclosingStatementList(ref IOperation list, out IOperation child)
+    {
+        child = list;
+        var parent = list.Parent;
+        while (parent is not null)
+        {
+            switch (parent)
+            {
+                case IBlockOperation:
+                    list = parent;
+                    return true;
+
+                case ISwitchCaseOperation:
+                    // `case X: { … }`: the section's statements before the block; a section is not climbed out of
+                    // (it is entered through its labels' tests, whose parts can be anything).
+                    list = parent;
+                    return true;
+
+                case IConditionalOperation conditional when conditional.Type is null && HasNoDeadEndExpression(conditional.Condition.Syntax):
+                case ITryOperation:
+                case ICatchClauseOperation { Filter: null }:
+                case IUsingOperation usingStatement when HasNoDeadEndExpression(usingStatement.Resources.Syntax):
+                case ILockOperation lockStatement when HasNoDeadEndExpression(lockStatement.LockedValue.Syntax):
+                    break;
+
+                default:
+                    // Loops, switches, labels, functions: not followed.
+                    return false;
+            }
+
+            child = parent;
+            parent = parent.Parent;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// (b) The operation's own statement is an expression statement or local declaration directly in a block, and a
+    /// later statement of that block is an unconditional Retry-After write, with only statements that fall through
+    /// between: a path from the operation reaches the write.
+    /// </summary>
+    private static bool MaySetAfterInTree(IOperation operation)
+    {
+        IOperation statement = operation;
+        var parent = operation.Parent;
+        while (parent is not null and not IBlockOperation)
+        {
+            if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return false;
+            }
+
+            statement = parent;
+            parent = parent.Parent;
+        }
+
+        if (parent is not IBlockOperation block
+            || statement is not (IExpressionStatementOperation or IVariableDeclarationGroupOperation)
+            || !HasNoDeadEndExpression(statement.Syntax))
+        {
+            return false;
+        }
+
+        var statements = block.Operations;
+        var index = statements.IndexOf(statement);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        for (var i = index + 1; i < statements.Length; i++)
+        {
+            var next = statements[i];
+            if (IsUnconditionalWrite(next))
+            {
+                return true;
+            }
+
+            if (!FallsThrough(next))
             {
                 return false;
             }
         }
 
-        return !RetryAfterHeader.MayBeWrittenIn(root.Syntax);
+        return false;
+    }
+
+    /// <summary>
+    /// A statement that completes normally on some path and leaves no code without predecessors in the graph: no jump
+    /// statement (<c>return</c>, <c>throw</c>, <c>break</c>, <c>continue</c>, <c>goto</c>, <c>yield break</c>) anywhere in
+    /// it, no label, and no expression that cannot complete (<see cref="HasNoDeadEndExpression"/>).
+    /// </summary>
+    private static bool FallsThrough(IOperation statement)
+    {
+        if (statement is ILabeledOperation)
+        {
+            return false;
+        }
+
+        foreach (var node in statement.Syntax.DescendantNodesAndSelf())
+        {
+            switch (node.Kind())
+            {
+                case SyntaxKind.ReturnStatement:
+                case SyntaxKind.ThrowStatement:
+                case SyntaxKind.BreakStatement:
+                case SyntaxKind.ContinueStatement:
+                case SyntaxKind.GotoStatement:
+                case SyntaxKind.GotoCaseStatement:
+                case SyntaxKind.GotoDefaultStatement:
+                case SyntaxKind.YieldBreakStatement:
+                case SyntaxKind.LabeledStatement:
+                case SyntaxKind.ThrowExpression:
+                case SyntaxKind.SwitchExpression:
+                    return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// No <c>throw</c> expression and no switch expression (whose arms can all throw, or which can have none): the
+    /// expression's evaluation always has a path that completes.
+    /// </summary>
+    private static bool HasNoDeadEndExpression(SyntaxNode node)
+    {
+        foreach (var descendant in node.DescendantNodesAndSelf())
+        {
+            if (descendant.IsKind(SyntaxKind.ThrowExpression) || descendant.IsKind(SyntaxKind.SwitchExpression))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// An expression statement that is itself a Retry-After write (<see cref="RetryAfterHeader.IsWrite"/>) with nothing
+    /// conditional in it (<c>?.</c>, <c>?:</c>, <c>??</c>, <c>&amp;&amp;</c>, <c>||</c>, switch expressions, patterns,
+    /// <c>throw</c>, lambdas): the graph keeps it as one operation that writes whenever it completes. (A branch in an
+    /// argument would move the key into a flow capture, where the graph no longer sees the write.)
+    /// </summary>
+    private static bool IsUnconditionalWrite(IOperation statement)
+    {
+        if (statement is not IExpressionStatementOperation { Operation: var write } || !RetryAfterHeader.IsWrite(write))
+        {
+            return false;
+        }
+
+        foreach (var node in statement.Syntax.DescendantNodes())
+        {
+            switch (node.Kind())
+            {
+                case SyntaxKind.ConditionalExpression:
+                case SyntaxKind.ConditionalAccessExpression:
+                case SyntaxKind.CoalesceExpression:
+                case SyntaxKind.CoalesceAssignmentExpression:
+                case SyntaxKind.LogicalAndExpression:
+                case SyntaxKind.LogicalOrExpression:
+                case SyntaxKind.SwitchExpression:
+                case SyntaxKind.IsPatternExpression:
+                case SyntaxKind.ThrowExpression:
+                case SyntaxKind.SimpleLambdaExpression:
+                case SyntaxKind.ParenthesizedLambdaExpression:
+                case SyntaxKind.AnonymousMethodExpression:
+                    return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -336,14 +691,8 @@ internal static class RetryAfterFlow
                 }
 
                 var taken = TakenSuccessor(block, local, status);
-                foreach (var successor in new[] { block.FallThroughSuccessor, block.ConditionalSuccessor })
-                {
-                    if (successor?.Destination is { } destination && (taken is null || ReferenceEquals(taken, successor)) && !visited[destination.Ordinal])
-                    {
-                        visited[destination.Ordinal] = true;
-                        pending.Push((destination, 0));
-                    }
-                }
+                PushHolding(block.FallThroughSuccessor, taken, pending, visited);
+                PushHolding(block.ConditionalSuccessor, taken, pending, visited);
             }
 
             return false;
@@ -409,15 +758,27 @@ internal static class RetryAfterFlow
             return false;
         }
 
+        private static void PushHolding(ControlFlowBranch? successor, ControlFlowBranch? taken, Stack<(BasicBlock Block, int From)> pending, bool[] visited)
+        {
+            if (successor?.Destination is { } destination && (taken is null || ReferenceEquals(taken, successor)) && !visited[destination.Ordinal])
+            {
+                visited[destination.Ordinal] = true;
+                pending.Push((destination, 0));
+            }
+        }
+
         private static void Push(BasicBlock block, Stack<BasicBlock> pending, bool[] visited)
         {
-            foreach (var successor in new[] { block.FallThroughSuccessor?.Destination, block.ConditionalSuccessor?.Destination })
+            PushDestination(block.FallThroughSuccessor?.Destination, pending, visited);
+            PushDestination(block.ConditionalSuccessor?.Destination, pending, visited);
+        }
+
+        private static void PushDestination(BasicBlock? successor, Stack<BasicBlock> pending, bool[] visited)
+        {
+            if (successor is not null && !visited[successor.Ordinal])
             {
-                if (successor is not null && !visited[successor.Ordinal])
-                {
-                    visited[successor.Ordinal] = true;
-                    pending.Push(successor);
-                }
+                visited[successor.Ordinal] = true;
+                pending.Push(successor);
             }
         }
 

@@ -44,10 +44,40 @@ internal static class RetryAfterHeader
     /// <c>HeaderNames</c> field, a helper), an <c>Add</c>/<c>Append</c>… call, an indexer (<c>[key]</c>, whose key may
     /// be a constant declared anywhere) or a collection initializer (an implicit <c>Add</c>).
     /// </summary>
-    public static bool MayBeWrittenIn(SyntaxNode node)
+    public static bool MayBeWrittenIn(SyntaxNode node) => Scan(node, 0) != SyntaxFacts.None;
+
+    /// <summary>What <see cref="Scan"/> found in a function's syntax, relative to a position.</summary>
+    [Flags]
+    public enum SyntaxFacts
     {
+        None = 0,
+
+        /// <summary>Something through which a header may be written (<see cref="MayBeWrittenIn"/>), before the position.</summary>
+        WriteBefore = 1,
+
+        /// <summary>Such a thing at or after the position.</summary>
+        WriteAfter = 2,
+
+        /// <summary>A loop before the position.</summary>
+        LoopBefore = 4,
+
+        /// <summary>A loop at or after the position.</summary>
+        LoopAfter = 8,
+
+        /// <summary>A <c>goto</c> anywhere.</summary>
+        Goto = 16,
+    }
+
+    /// <summary>
+    /// One walk of <paramref name="node"/>: where the tokens and nodes that <see cref="MayBeWrittenIn"/> looks for are,
+    /// before or after <paramref name="position"/>. <c>MayBeWrittenIn(node)</c> is <c>Scan(node, p) != None</c> for any p.
+    /// </summary>
+    public static SyntaxFacts Scan(SyntaxNode node, int position)
+    {
+        var facts = SyntaxFacts.None;
         foreach (var item in node.DescendantNodesAndTokens())
         {
+            var before = item.SpanStart < position;
             if (item.IsToken)
             {
                 var token = item.AsToken();
@@ -57,7 +87,7 @@ internal static class RetryAfterHeader
                     if (text is "Add" or "TryAdd" or "Append" or "AppendCommaSeparatedValues" or "SetCommaSeparatedValues" or "AppendList"
                         || text.IndexOf("RetryAfter", StringComparison.OrdinalIgnoreCase) >= 0)
                     {
-                        return true;
+                        facts |= before ? SyntaxFacts.WriteBefore : SyntaxFacts.WriteAfter;
                     }
                 }
 
@@ -69,20 +99,24 @@ internal static class RetryAfterHeader
                 case SyntaxKind.BracketedArgumentList:
                 case SyntaxKind.CollectionInitializerExpression:
                 case SyntaxKind.ComplexElementInitializerExpression:
-                // Loops and gotos make cycles, whose unreachable parts a must-analysis can leave "set".
+                    facts |= before ? SyntaxFacts.WriteBefore : SyntaxFacts.WriteAfter;
+                    break;
                 case SyntaxKind.ForStatement:
                 case SyntaxKind.ForEachStatement:
                 case SyntaxKind.ForEachVariableStatement:
                 case SyntaxKind.WhileStatement:
                 case SyntaxKind.DoStatement:
+                    facts |= before ? SyntaxFacts.LoopBefore : SyntaxFacts.LoopAfter;
+                    break;
                 case SyntaxKind.GotoStatement:
                 case SyntaxKind.GotoCaseStatement:
                 case SyntaxKind.GotoDefaultStatement:
-                    return true;
+                    facts |= SyntaxFacts.Goto;
+                    break;
             }
         }
 
-        return false;
+        return facts;
     }
 
     /// <summary>

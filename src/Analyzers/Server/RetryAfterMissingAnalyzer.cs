@@ -127,39 +127,41 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
         }
 
         var statuses = StatusValueSet.Evaluate(argument.Value);
-        foreach (var status in new[] { 503, 429 })
+        ReportHelperArgument(context, types, invalidOptions, call, argument, assignment, statuses, 503);
+        ReportHelperArgument(context, types, invalidOptions, call, argument, assignment, statuses, 429);
+    }
+
+    private static void ReportHelperArgument(OperationAnalysisContext context, WellKnownTypes types, InvalidOptionReporter invalidOptions, IInvocationOperation call, IArgumentOperation argument, IOperation assignment, StatusSet statuses, int status)
+    {
+        if (!statuses.Contains(status) || HealthProbe.IsInProbe(call, context.ContainingSymbol, types))
         {
-            if (!statuses.Contains(status) || HealthProbe.IsInProbe(call, context.ContainingSymbol, types))
-            {
-                continue;
-            }
-
-            var tree = call.Syntax.SyntaxTree;
-            var seconds = AnalyzerConfig.GetPositiveInt(context.Options, tree, AnalyzerConfig.RetryAfterSeconds, DefaultSeconds, out var invalid);
-            var location = argument.Value.Syntax.GetLocation();
-            if (invalid is not null)
-            {
-                invalidOptions.Add(AnalyzerConfig.RetryAfterSeconds, invalid, DefaultSeconds.ToString(CultureInfo.InvariantCulture), location);
-            }
-
-            var guard = assignment is ISimpleAssignmentOperation { Value: var value } ? value.WithoutConversions() : assignment;
-            var properties = ImmutableDictionary<string, string?>.Empty
-                .Add(FormKey, HelperForm)
-                .Add(SecondsKey, seconds.ToString(CultureInfo.InvariantCulture))
-                .Add(HelperStartKey, assignment.Syntax.SpanStart.ToString(CultureInfo.InvariantCulture))
-                .Add(HelperLengthKey, assignment.Syntax.Span.Length.ToString(CultureInfo.InvariantCulture))
-                .Add(GuardStartKey, guard.Syntax.SpanStart.ToString(CultureInfo.InvariantCulture))
-                .Add(GuardLengthKey, guard.Syntax.Span.Length.ToString(CultureInfo.InvariantCulture));
-            var descriptor = status == 503
-                ? Descriptors.SE1003_ServiceUnavailableWithoutRetryAfter
-                : Descriptors.SE1004_TooManyRequestsWithoutRetryAfter;
-            context.ReportDiagnostic(Diagnostic.Create(descriptor, location, properties));
+            return;
         }
+
+        var tree = call.Syntax.SyntaxTree;
+        var seconds = AnalyzerConfig.GetPositiveInt(context.Options, tree, AnalyzerConfig.RetryAfterSeconds, DefaultSeconds, out var invalid);
+        var location = argument.Value.Syntax.GetLocation();
+        if (invalid is not null)
+        {
+            invalidOptions.Add(AnalyzerConfig.RetryAfterSeconds, invalid, DefaultSeconds.ToString(CultureInfo.InvariantCulture), location);
+        }
+
+        var guard = assignment is ISimpleAssignmentOperation { Value: var value } ? value.WithoutConversions() : assignment;
+        var properties = ImmutableDictionary<string, string?>.Empty
+            .Add(FormKey, HelperForm)
+            .Add(SecondsKey, seconds.ToString(CultureInfo.InvariantCulture))
+            .Add(HelperStartKey, assignment.Syntax.SpanStart.ToString(CultureInfo.InvariantCulture))
+            .Add(HelperLengthKey, assignment.Syntax.Span.Length.ToString(CultureInfo.InvariantCulture))
+            .Add(GuardStartKey, guard.Syntax.SpanStart.ToString(CultureInfo.InvariantCulture))
+            .Add(GuardLengthKey, guard.Syntax.Span.Length.ToString(CultureInfo.InvariantCulture));
+        var descriptor = status == 503
+            ? Descriptors.SE1003_ServiceUnavailableWithoutRetryAfter
+            : Descriptors.SE1004_TooManyRequestsWithoutRetryAfter;
+        context.ReportDiagnostic(Diagnostic.Create(descriptor, location, properties));
     }
 
     private static void Analyze(OperationAnalysisContext context, WellKnownTypes types, InvalidOptionReporter invalidOptions, IOperation operation, StatusSet statuses, ResponseStatusForm form, int status)
     {
-
         if (HealthProbe.IsInProbe(operation, context.ContainingSymbol, types))
         {
             return;
@@ -172,9 +174,21 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
                 return;
             }
         }
-        else if (RetryAfterFlow.CannotBeSetIn(operation, operation.Root()))
+        else if (IsProvenSetInTree(operation, statuses, status))
         {
-            // No header write is possible in this method: the graph would only say "not set". Not built.
+            // `Response.Headers.RetryAfter = "30";` right before (or after) the status: the tree proves what the graph
+            // would answer, so it is not built.
+#if DEBUG
+            if (!IsHeaderSet(context, operation, statuses, status))
+            {
+                throw new System.InvalidOperationException($"the tree proof of a Retry-After write disagrees with the graph at {operation.Syntax.GetLocation()}");
+            }
+#endif
+            return;
+        }
+        else if (RetryAfterFlow.CannotBeSetIn(operation, operation.Root(), aroundOperationOnly: statuses.Single == status || StatusLocal(operation) is null))
+        {
+            // No header write is possible in this method, or none before the status and none on its way out: the graph would only say "not set". Not built.
 #if DEBUG
             if (IsHeaderSet(context, operation, statuses, status))
             {
@@ -227,6 +241,43 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
 
         // A status in a local: each constant of this status is checked from where it is assigned.
         return IsHeaderSetForEveryOrigin(operation, graph, statusLocal, statuses, status);
+    }
+
+    /// <summary>
+    /// True when the operation tree proves that <see cref="IsHeaderSet"/> answers true (<see cref="RetryAfterFlow.IsSetAroundInTree"/>);
+    /// for a status in a local, each constant of this status must have the header set before its assignment.
+    /// </summary>
+    private static bool IsProvenSetInTree(IOperation operation, StatusSet statuses, int status)
+    {
+        if (statuses.Single == status || StatusLocal(operation) is null)
+        {
+            return RetryAfterFlow.IsSetAroundInTree(operation);
+        }
+
+        foreach (var member in statuses.Members)
+        {
+            if (member.Value != status)
+            {
+                continue;
+            }
+
+            if (member.Origin is null || operation.Syntax.Span.Contains(member.Origin.Syntax.Span) || !ReferenceEquals(member.Origin.Root(), operation.Root()))
+            {
+                if (!RetryAfterFlow.IsSetAroundInTree(operation))
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            if (!RetryAfterFlow.IsSetBeforeInTree(member.Origin))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The local the status is read from (<c>(int)code</c> → <c>code</c>), or null.</summary>

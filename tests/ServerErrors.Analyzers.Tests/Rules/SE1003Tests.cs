@@ -1069,4 +1069,381 @@ public class SE1003Tests
             }
         }
         """);
+
+    // ---- The tree proves the header without a control flow graph (Debug builds cross-check with the graph) ----
+
+    [Fact]
+    public Task TreeProof_ControllerHeaderBeforeIf_AndResultObjects_Silent() => Verify.VerifyAnalyzerAsync(
+        """
+        using Microsoft.AspNetCore.Mvc;
+
+        public class OrdersController : ControllerBase
+        {
+            public IActionResult Busy(bool busy, ILogger<OrdersController> logger)
+            {
+                Response.Headers.RetryAfter = "30";
+                logger.LogWarning("shedding load");
+                if (busy)
+                {
+                    logger.LogWarning("busy");
+                    return StatusCode(503);
+                }
+
+                return Ok();
+            }
+
+            public IActionResult Created(object payload)
+            {
+                Response.Headers.Append("Retry-After", "15");
+                return new ObjectResult(payload) { StatusCode = StatusCodes.Status503ServiceUnavailable };
+            }
+
+            public IActionResult Deferred()
+            {
+                var result = StatusCode(503, new { error = "busy" });
+                Response.Headers.RetryAfter = "60";
+                return result;
+            }
+
+            public IActionResult InTry(bool busy)
+            {
+                Response.Headers.RetryAfter = "5";
+                try
+                {
+                    using (HttpContext.RequestAborted.Register(() => { }))
+                    {
+                        return busy ? StatusCode(503) : Ok();
+                    }
+                }
+                finally
+                {
+                    Response.Headers.CacheControl = "no-store";
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task TreeProof_MiddlewareStatusThenHeader_AndSwitchSection_Silent() => Verify.VerifyAnalyzerAsync(
+        """
+        public class Middleware
+        {
+            public async Task InvokeAsync(HttpContext context, string reason)
+            {
+                switch (reason)
+                {
+                    case "maintenance":
+                        context.Response.Headers.RetryAfter = "3600";
+                        context.Response.StatusCode = 503;
+                        return;
+                    case "overload":
+                        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                        await context.Response.WriteAsync("busy");
+                        context.Response.Headers["Retry-After"] = "10";
+                        return;
+                }
+
+                context.Response.StatusCode = 503;
+                var seconds = 30;
+                context.Response.Headers.RetryAfter = seconds.ToString();
+                await context.Response.WriteAsync("busy");
+            }
+        }
+        """);
+
+    [Fact]
+    public Task TreeProof_MinimalApiLambdaBlock_Silent() => Verify.VerifyAnalyzerAsync(
+        """
+        public static class Endpoints
+        {
+            public static void Map(WebApplication app)
+            {
+                app.MapGet("/orders", (HttpContext context) =>
+                {
+                    context.Response.Headers.Append("Retry-After", "30");
+                    return Results.StatusCode(503);
+                });
+            }
+        }
+        """);
+
+    [Fact]
+    public Task TreeProof_StatusInLocal_HeaderBeforeEveryConstant_Silent() => Verify.VerifyAnalyzerAsync(
+        """
+        public class Middleware
+        {
+            public Task InvokeAsync(HttpContext context, bool busy)
+            {
+                context.Response.Headers.RetryAfter = "30";
+                var status = busy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status429TooManyRequests;
+                context.Response.StatusCode = status;
+                return Task.CompletedTask;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task TreeProofNearMiss_LabelBetween_Flagged() => Verify.VerifyAnalyzerAsync(
+        """
+        public class Middleware
+        {
+            public Task InvokeAsync(HttpContext context, bool quick)
+            {
+                if (quick)
+                {
+                    goto respond;
+                }
+
+                context.Response.Headers.RetryAfter = "30";
+            respond:
+                [|context.Response.StatusCode = 503|];
+                return Task.CompletedTask;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task TreeProofNearMiss_ReturnBeforeHeader_Flagged() => Verify.VerifyAnalyzerAsync(
+        """
+        public class Middleware
+        {
+            public async Task InvokeAsync(HttpContext context, bool down)
+            {
+                if (down)
+                {
+                    [|context.Response.StatusCode = 503|];
+                    await context.Response.WriteAsync("down");
+                    return;
+                }
+
+                context.Response.Headers.RetryAfter = "30";
+            }
+        }
+        """);
+
+    [Fact]
+    public Task TreeProofNearMiss_ConditionalReturnBeforeHeader_Silent() => Verify.VerifyAnalyzerAsync(
+        """
+        public class Middleware
+        {
+            public Task InvokeAsync(HttpContext context, bool planned)
+            {
+                context.Response.StatusCode = 503;
+                if (!planned)
+                {
+                    return Task.CompletedTask;
+                }
+
+                // Reached on the planned path: may be set after the status.
+                context.Response.Headers.RetryAfter = "3600";
+                return Task.CompletedTask;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task TreeProofNearMiss_HeaderInLambdaOrCallback_Flagged() => Verify.VerifyAnalyzerAsync(
+        """
+        using Microsoft.AspNetCore.Mvc;
+
+        public class OrdersController : ControllerBase
+        {
+            public IActionResult Get()
+            {
+                Action later = () => Response.Headers.RetryAfter = "30";
+                return [|StatusCode(503)|];
+            }
+
+            public IActionResult OnStarting()
+            {
+                Response.OnStarting(() =>
+                {
+                    Response.Headers.RetryAfter = "30";
+                    return Task.CompletedTask;
+                });
+                return [|StatusCode(503)|];
+            }
+        }
+        """);
+
+    [Fact]
+    public Task TreeProofNearMiss_StatusInLambda_HeaderInEnclosingBlock_Flagged() => Verify.VerifyAnalyzerAsync(
+        """
+        public static class Endpoints
+        {
+            public static void Map(WebApplication app, HttpContext unrelated)
+            {
+                unrelated.Response.Headers.Append("Retry-After", "30");
+                app.MapGet("/a", () =>
+                {
+                    return [|Results.StatusCode(503)|];
+                });
+                unrelated.Response.Headers.RetryAfter = "30";
+            }
+        }
+        """);
+
+    [Fact]
+    public Task TreeProofNearMiss_HeaderUnderConditionalAccessOrAnd_Flagged() => Verify.VerifyAnalyzerAsync(
+        """
+        public class Middleware
+        {
+            public Task A(HttpContext? context, HttpResponse response, bool busy)
+            {
+                _ = busy && response.Headers.TryAdd("Retry-After", "30");
+                [|response.StatusCode = 503|];
+                return Task.CompletedTask;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task TreeProofNearMiss_HeaderInIfBefore_StatusInNestedBlock_Flagged() => Verify.VerifyAnalyzerAsync(
+        """
+        using Microsoft.AspNetCore.Mvc;
+
+        public class OrdersController : ControllerBase
+        {
+            public IActionResult Get(bool planned, bool busy)
+            {
+                if (planned)
+                {
+                    Response.Headers.RetryAfter = "3600";
+                }
+
+                if (busy)
+                {
+                    return [|StatusCode(503)|];
+                }
+
+                return Ok();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ReportWithoutGraph_StatusThenThrowOrReturn_HeaderOnlyAfterTheBlock_Flagged() => Verify.VerifyAnalyzerAsync(
+        """
+        using Microsoft.AspNetCore.Mvc;
+
+        public class Middleware
+        {
+            public Task InvokeAsync(HttpContext context, bool down)
+            {
+                if (down)
+                {
+                    [|context.Response.StatusCode = 503|];
+                    throw new OperationCanceledException();
+                }
+
+                context.Response.Headers.RetryAfter = "30";
+                return Task.CompletedTask;
+            }
+        }
+
+        public class OrdersController : ControllerBase
+        {
+            public IActionResult Get(bool down)
+            {
+                if (down)
+                {
+                    return [|StatusCode(StatusCodes.Status503ServiceUnavailable, new { error = "Down for maintenance" })|];
+                }
+
+                Response.Headers.RetryAfter = "120";
+                return StatusCode(503);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ReportWithoutGraphNearMiss_BreakOutOfSwitch_HeaderAfter_Silent() => Verify.VerifyAnalyzerAsync(
+        """
+        public class Middleware
+        {
+            public Task InvokeAsync(HttpContext context, int mode)
+            {
+                switch (mode)
+                {
+                    case 1:
+                        context.Response.StatusCode = 503;
+                        break;
+                }
+
+                // The break leads here: set after the status.
+                context.Response.Headers.RetryAfter = "30";
+                return Task.CompletedTask;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ReportWithoutGraphNearMiss_StatusLocal_CheckedFromItsAssignment_Silent() => Verify.VerifyAnalyzerAsync(
+        """
+        public class Middleware
+        {
+            public Task InvokeAsync(HttpContext context, bool busy, bool quick)
+            {
+                var status = busy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status429TooManyRequests;
+                if (quick)
+                {
+                    context.Response.StatusCode = status;
+                    return Task.CompletedTask;
+                }
+
+                // A status in a local is checked from where each constant is assigned: from there a path sets the header.
+                context.Response.Headers.RetryAfter = "30";
+                context.Response.StatusCode = status;
+                return Task.CompletedTask;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ReportWithoutGraph_LambdaAndLocalFunction_HeaderWrittenElsewhereInTheMethod() => Verify.VerifyAnalyzerAsync(
+        """
+        public static class Endpoints
+        {
+            public static void Map(WebApplication app, HttpContext unrelated)
+            {
+                unrelated.Response.Headers.RetryAfter = "30";
+                app.MapGet("/busy", () => [|Results.StatusCode(503)|]);
+                app.MapGet("/throttled", () => {|SE1004:TypedResults.StatusCode(429)|});
+                app.MapGet("/ok", (HttpContext context) =>
+                {
+                    context.Response.Headers.RetryAfter = "30";
+                    return Results.StatusCode(503);
+                });
+
+                IResult Busy() => [|Results.StatusCode(503)|];
+                IResult Planned(HttpContext context)
+                {
+                    context.Response.Headers.RetryAfter = "3600";
+                    return Results.StatusCode(503);
+                }
+
+                app.MapGet("/busy2", Busy);
+                app.MapGet("/planned", Planned);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ReportWithoutGraphNearMiss_StatusLocalCapturedByLambda_CheckedFromItsAssignment_Silent() => Verify.VerifyAnalyzerAsync(
+        """
+        public static class Endpoints
+        {
+            public static void Map(WebApplication app, HttpContext unrelated, bool busy)
+            {
+                var status = busy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status429TooManyRequests;
+                // Each constant is checked from where it is assigned, in this method's graph: a header follows it there.
+                unrelated.Response.Headers.RetryAfter = "30";
+                app.Run(context =>
+                {
+                    context.Response.StatusCode = status;
+                    return Task.CompletedTask;
+                });
+            }
+        }
+        """);
 }
