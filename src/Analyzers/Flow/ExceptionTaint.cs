@@ -37,7 +37,8 @@ internal sealed class ExceptionTaint
     private readonly WellKnownTypes _types;
     private readonly CancellationToken _cancellationToken;
 
-    private readonly HashSet<ILocalSymbol> _visitedLocals = new(SymbolEqualityComparer.Default);
+    // Created on the first local followed: most questions never read a local.
+    private HashSet<ILocalSymbol>? _visitedLocals;
     private Dictionary<IParameterSymbol, IOperation>? _taintedParameters;
     private int _helperDepth;
     private int _depth;
@@ -369,7 +370,20 @@ internal sealed class ExceptionTaint
     }
 
     private static bool IsTypeOrMemberInfo(ITypeSymbol type)
-        => type.ContainingNamespace?.ToDisplayString() == "System" && type.Name == "Type";
+        => type.Name == "Type" && IsSystemNamespace(type.ContainingNamespace);
+
+    /// <summary><c>ns?.ToDisplayString() == "System"</c> without building the display string (called for every member read).</summary>
+    private static bool IsSystemNamespace(INamespaceSymbol? ns)
+    {
+        var result = ns is { Name: "System", ContainingNamespace.IsGlobalNamespace: true };
+#if DEBUG
+        if (result != (ns?.ToDisplayString() == "System"))
+        {
+            throw new System.InvalidOperationException($"IsSystemNamespace disagrees with ToDisplayString for {ns}");
+        }
+#endif
+        return result;
+    }
 
     private IOperation? InvocationSource(IInvocationOperation invocation)
     {
@@ -420,7 +434,7 @@ internal sealed class ExceptionTaint
             return true;
         }
 
-        if (type.Name == "Convert" && type.ContainingNamespace?.ToDisplayString() == "System")
+        if (type.Name == "Convert" && IsSystemNamespace(type.ContainingNamespace))
         {
             return true;
         }
@@ -525,7 +539,7 @@ internal sealed class ExceptionTaint
     private IOperation? LocalSource(ILocalReferenceOperation reference)
     {
         var local = reference.Local;
-        if (!_visitedLocals.Add(local))
+        if (!(_visitedLocals ??= new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default)).Add(local))
         {
             return null;
         }

@@ -54,11 +54,47 @@ internal static class ResponseHelper
 {
     private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<IMethodSymbol, ImmutableArray<HelperWrite>>> Cache = new();
 
+    /// <summary>
+    /// False when <see cref="WritesOf"/> is empty for <paramref name="method"/> by its signature alone: fewer than two
+    /// parameters, abstract, or no parameter that can be a body (<see cref="IsBodyParameter"/>). No allocation, no
+    /// cache lookup: callers test it on every call before <c>DeclaringSyntaxReferences</c>.
+    /// </summary>
+    public static bool MayWriteFromParameters(IMethodSymbol method)
+    {
+        method = method.OriginalDefinition;
+        if (method.Parameters.Length < 2 || method.IsAbstract)
+        {
+            return false;
+        }
+
+        foreach (var parameter in method.Parameters)
+        {
+            if (IsBodyParameterCandidate(parameter))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The responses <paramref name="method"/> writes from its parameters; empty for most methods.</summary>
     public static ImmutableArray<HelperWrite> WritesOf(Compilation compilation, IMethodSymbol method, WellKnownTypes types, CancellationToken cancellationToken)
     {
+        if (!MayWriteFromParameters(method))
+        {
+#if DEBUG
+            var original = method.OriginalDefinition;
+            if (original.DeclaringSyntaxReferences.Length == 1 && !original.IsAbstract && !Compute(compilation, original, types, cancellationToken).IsEmpty)
+            {
+                throw new System.InvalidOperationException($"MayWriteFromParameters rejected {original}, which writes a response from a parameter");
+            }
+#endif
+            return ImmutableArray<HelperWrite>.Empty;
+        }
+
         method = method.OriginalDefinition;
-        if (method.DeclaringSyntaxReferences.Length != 1 || method.Parameters.Length < 2 || method.IsAbstract)
+        if (method.DeclaringSyntaxReferences.Length != 1)
         {
             return ImmutableArray<HelperWrite>.Empty;
         }
@@ -186,11 +222,13 @@ internal static class ResponseHelper
     }
 
     private static bool IsBodyParameter(IParameterSymbol parameter, WellKnownTypes types)
+        => IsBodyParameterCandidate(parameter) && !ExceptionTaint.IsException(parameter.Type, types.Get(WellKnownType.System_Exception));
+
+    private static bool IsBodyParameterCandidate(IParameterSymbol parameter)
     {
         var type = parameter.Type;
         return parameter.RefKind == RefKind.None
-            && (type.SpecialType is SpecialType.System_String or SpecialType.System_Object || type.TypeKind is TypeKind.TypeParameter)
-            && !ExceptionTaint.IsException(type, types.Get(WellKnownType.System_Exception));
+            && (type.SpecialType is SpecialType.System_String or SpecialType.System_Object || type.TypeKind is TypeKind.TypeParameter);
     }
 
     private static bool MentionsWrite(SyntaxNode syntax)

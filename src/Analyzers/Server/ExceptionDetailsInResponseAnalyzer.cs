@@ -86,6 +86,7 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
         private readonly INamedTypeSymbol? _writingExtensions;
         private readonly INamedTypeSymbol? _jsonExtensions;
         private readonly INamedTypeSymbol? _problemDetailsService;
+        private readonly bool _resultTypesAreClasses;
 
         public Sinks(
             WellKnownTypes types,
@@ -115,6 +116,9 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
             JsonResult = jsonResult;
             ContentResult = contentResult;
             ProblemDetails = problemDetails;
+            _resultTypesAreClasses = objectResult?.TypeKind is null or TypeKind.Class
+                && jsonResult?.TypeKind is null or TypeKind.Class
+                && contentResult?.TypeKind is null or TypeKind.Class;
         }
 
         public INamedTypeSymbol? ControllerBase { get; }
@@ -176,7 +180,9 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
                     break;
 
                 default:
-                    if (invocation.Arguments.Length >= 2 && method.DeclaringSyntaxReferences.Length > 0)
+                    // Most calls end here: the argument count and the parameter types reject them before
+                    // `DeclaringSyntaxReferences` (which allocates for source methods) and the helper cache.
+                    if (invocation.Arguments.Length >= 2 && ResponseHelper.MayWriteFromParameters(method) && method.DeclaringSyntaxReferences.Length > 0)
                     {
                         ReportHelperCall(context, invocation);
                     }
@@ -274,7 +280,7 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            if (!WellKnownTypes.IsA(type, ObjectResult) && !WellKnownTypes.IsA(type, JsonResult) && !WellKnownTypes.IsA(type, ContentResult))
+            if (!IsResultType(type))
             {
                 return;
             }
@@ -312,6 +318,38 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
             }
 
             Report(context, leaks, status);
+        }
+
+        /// <summary>
+        /// <c>IsA(type, ObjectResult) || IsA(type, JsonResult) || IsA(type, ContentResult)</c> in one walk of the base
+        /// types (every object creation of the compilation comes here).
+        /// </summary>
+        private bool IsResultType(ITypeSymbol type)
+        {
+            if (!_resultTypesAreClasses)
+            {
+                // A target resolved to an interface (a user type with the framework's name): the general test.
+                return WellKnownTypes.IsA(type, ObjectResult) || WellKnownTypes.IsA(type, JsonResult) || WellKnownTypes.IsA(type, ContentResult);
+            }
+
+            var found = false;
+            for (var current = type; current is not null; current = current.BaseType)
+            {
+                var definition = current.OriginalDefinition;
+                if (Is(definition, ObjectResult) || Is(definition, JsonResult) || Is(definition, ContentResult))
+                {
+                    found = true;
+                    break;
+                }
+            }
+
+#if DEBUG
+            if (found != (WellKnownTypes.IsA(type, ObjectResult) || WellKnownTypes.IsA(type, JsonResult) || WellKnownTypes.IsA(type, ContentResult)))
+            {
+                throw new System.InvalidOperationException($"IsResultType disagrees with IsA for {type}");
+            }
+#endif
+            return found;
         }
 
         public void AnalyzeAssignment(OperationAnalysisContext context)
@@ -777,7 +815,7 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
                 || WellKnownTypes.IsA(type, ProblemDetails);
         }
 
-        private static bool Is(INamedTypeSymbol? type, INamedTypeSymbol? target)
+        private static bool Is(ITypeSymbol? type, INamedTypeSymbol? target)
             => target is not null && SymbolEqualityComparer.Default.Equals(type, target);
     }
 }
