@@ -54,47 +54,11 @@ internal static class ResponseHelper
 {
     private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<IMethodSymbol, ImmutableArray<HelperWrite>>> Cache = new();
 
-    /// <summary>
-    /// False when <see cref="WritesOf"/> is empty for <paramref name="method"/> by its signature alone: fewer than two
-    /// parameters, abstract, or no parameter that can be a body (<see cref="IsBodyParameter"/>). No allocation, no
-    /// cache lookup: callers test it on every call before <c>DeclaringSyntaxReferences</c>.
-    /// </summary>
-    public static bool MayWriteFromParameters(IMethodSymbol method)
-    {
-        method = method.OriginalDefinition;
-        if (method.Parameters.Length < 2 || method.IsAbstract)
-        {
-            return false;
-        }
-
-        foreach (var parameter in method.Parameters)
-        {
-            if (IsBodyParameterCandidate(parameter))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     /// <summary>The responses <paramref name="method"/> writes from its parameters; empty for most methods.</summary>
     public static ImmutableArray<HelperWrite> WritesOf(Compilation compilation, IMethodSymbol method, WellKnownTypes types, CancellationToken cancellationToken)
     {
-        if (!MayWriteFromParameters(method))
-        {
-#if DEBUG
-            var original = method.OriginalDefinition;
-            if (original.DeclaringSyntaxReferences.Length == 1 && !original.IsAbstract && !Compute(compilation, original, types, cancellationToken).IsEmpty)
-            {
-                throw new System.InvalidOperationException($"MayWriteFromParameters rejected {original}, which writes a response from a parameter");
-            }
-#endif
-            return ImmutableArray<HelperWrite>.Empty;
-        }
-
         method = method.OriginalDefinition;
-        if (method.DeclaringSyntaxReferences.Length != 1)
+        if (method.DeclaringSyntaxReferences.Length != 1 || method.Parameters.Length < 2 || method.IsAbstract)
         {
             return ImmutableArray<HelperWrite>.Empty;
         }
@@ -105,9 +69,30 @@ internal static class ResponseHelper
             return cached;
         }
 
-        var result = Compute(compilation, method, types, cancellationToken);
+        // Most methods of an application have no parameter that can be a body: no syntax scan, no binding.
+        var result = HasBodyParameterCandidate(method) ? Compute(compilation, method, types, cancellationToken) : ImmutableArray<HelperWrite>.Empty;
+#if DEBUG
+        if (result.IsEmpty && !HasBodyParameterCandidate(method) && !Compute(compilation, method, types, cancellationToken).IsEmpty)
+        {
+            throw new System.InvalidOperationException($"the parameter pre-check rejected {method}, which writes a response from a parameter");
+        }
+#endif
         cache[method] = result;
         return result;
+    }
+
+    /// <summary>Whether a parameter passes the type part of <see cref="IsBodyParameter"/>: <see cref="Compute"/> finds nothing otherwise.</summary>
+    private static bool HasBodyParameterCandidate(IMethodSymbol method)
+    {
+        foreach (var parameter in method.Parameters)
+        {
+            if (IsBodyParameterCandidate(parameter))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static ImmutableArray<HelperWrite> Compute(Compilation compilation, IMethodSymbol method, WellKnownTypes types, CancellationToken cancellationToken)

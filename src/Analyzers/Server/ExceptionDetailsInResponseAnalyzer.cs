@@ -180,9 +180,7 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
                     break;
 
                 default:
-                    // Most calls end here: the argument count and the parameter types reject them before
-                    // `DeclaringSyntaxReferences` (which allocates for source methods) and the helper cache.
-                    if (invocation.Arguments.Length >= 2 && ResponseHelper.MayWriteFromParameters(method) && method.DeclaringSyntaxReferences.Length > 0)
+                    if (invocation.Arguments.Length >= 2 && method.DeclaringSyntaxReferences.Length > 0)
                     {
                         ReportHelperCall(context, invocation);
                     }
