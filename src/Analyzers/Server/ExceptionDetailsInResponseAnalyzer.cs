@@ -696,11 +696,12 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
         {
             Decompose(initializer, leaks, compilation, cancellationToken, depth);
 
-            var top = reference.Root();
-
+            // The local's writes, indexed once per body: every case below is one of them.
+            var writes = LocalWrites.Of(reference.Root(), reference.Local);
             var usePosition = reference.Syntax.SpanStart;
-            foreach (var descendant in top.Descendants())
+            for (var w = 0; w < writes.Count; w++)
             {
+                var descendant = writes[w];
                 if (descendant.Syntax.SpanStart >= usePosition)
                 {
                     continue;
@@ -743,8 +744,12 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
             List<IOperation>? writes = null;
             var multiple = false;
             var usePosition = reference.Syntax.SpanStart;
-            foreach (var descendant in reference.Root().Descendants())
+
+            // The local's writes, indexed once per body: declarators and assignments of the local are among them.
+            var candidates = LocalWrites.Of(reference.Root(), local);
+            for (var c = 0; c < candidates.Count; c++)
             {
+                var descendant = candidates[c];
                 if (descendant.Syntax.SpanStart >= usePosition)
                 {
                     continue;
