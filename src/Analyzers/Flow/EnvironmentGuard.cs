@@ -179,7 +179,8 @@ internal static class EnvironmentGuard
             return left is not null && right is not null && ImpliesFromNameComparison(left, right, equal: whenValue, developmentOnly);
         }
 
-        if (!IsHostingNamespace(method.ContainingNamespace))
+        // The name first: most conditions are other calls, and the namespace test walks the containing namespaces.
+        if (method.Name is not ("IsDevelopment" or "IsProduction" or "IsEnvironment") || !IsHostingNamespace(method.ContainingNamespace))
         {
             return false;
         }
@@ -320,8 +321,18 @@ internal static class EnvironmentGuard
                 : null;
     }
 
+    /// <summary><c>ns?.ToDisplayString() is "Microsoft.Extensions.Hosting" or "Microsoft.AspNetCore.Hosting"</c>, without building the string.</summary>
     private static bool IsHostingNamespace(INamespaceSymbol? ns)
-        => ns?.ToDisplayString() is "Microsoft.Extensions.Hosting" or "Microsoft.AspNetCore.Hosting";
+    {
+        var result = ns is { Name: "Hosting", ContainingNamespace: { Name: "Extensions" or "AspNetCore", ContainingNamespace: { Name: "Microsoft", ContainingNamespace.IsGlobalNamespace: true } } };
+#if DEBUG
+        if (result != (ns?.ToDisplayString() is "Microsoft.Extensions.Hosting" or "Microsoft.AspNetCore.Hosting"))
+        {
+            throw new InvalidOperationException($"IsHostingNamespace disagrees with ToDisplayString for {ns}");
+        }
+#endif
+        return result;
+    }
 
     private static bool IsShared(string environment)
         => string.Equals(environment, "Production", StringComparison.OrdinalIgnoreCase)

@@ -37,7 +37,8 @@ internal sealed class ExceptionTaint
     private readonly WellKnownTypes _types;
     private readonly CancellationToken _cancellationToken;
 
-    private readonly HashSet<ILocalSymbol> _visitedLocals = new(SymbolEqualityComparer.Default);
+    // Created on the first local followed: most questions never read a local.
+    private HashSet<ILocalSymbol>? _visitedLocals;
     private Dictionary<IParameterSymbol, IOperation>? _taintedParameters;
     private int _helperDepth;
     private int _depth;
@@ -369,7 +370,20 @@ internal sealed class ExceptionTaint
     }
 
     private static bool IsTypeOrMemberInfo(ITypeSymbol type)
-        => type.ContainingNamespace?.ToDisplayString() == "System" && type.Name == "Type";
+        => type.Name == "Type" && IsSystemNamespace(type.ContainingNamespace);
+
+    /// <summary><c>ns?.ToDisplayString() == "System"</c> without building the display string (called for every member read).</summary>
+    private static bool IsSystemNamespace(INamespaceSymbol? ns)
+    {
+        var result = ns is { Name: "System", ContainingNamespace.IsGlobalNamespace: true };
+#if DEBUG
+        if (result != (ns?.ToDisplayString() == "System"))
+        {
+            throw new System.InvalidOperationException($"IsSystemNamespace disagrees with ToDisplayString for {ns}");
+        }
+#endif
+        return result;
+    }
 
     private IOperation? InvocationSource(IInvocationOperation invocation)
     {
@@ -420,7 +434,7 @@ internal sealed class ExceptionTaint
             return true;
         }
 
-        if (type.Name == "Convert" && type.ContainingNamespace?.ToDisplayString() == "System")
+        if (type.Name == "Convert" && IsSystemNamespace(type.ContainingNamespace))
         {
             return true;
         }
@@ -525,7 +539,7 @@ internal sealed class ExceptionTaint
     private IOperation? LocalSource(ILocalReferenceOperation reference)
     {
         var local = reference.Local;
-        if (!_visitedLocals.Add(local))
+        if (!(_visitedLocals ??= new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default)).Add(local))
         {
             return null;
         }
@@ -533,9 +547,14 @@ internal sealed class ExceptionTaint
         var top = reference.Root();
 
         var usePosition = reference.Syntax.SpanStart;
-        var cleanFrom = LastCleanOverwrite(top, local, usePosition);
-        foreach (var descendant in top.Descendants())
+
+        // The writes of the local, indexed once per method body (a superset of what the cases below match, in tree order).
+        var writes = LocalWrites.Of(top, local);
+        var cleanFrom = LastCleanOverwrite(writes, local, usePosition);
+        for (var i = 0; i < writes.Count; i++)
         {
+            var descendant = writes[i];
+
             // Only what was written before the use counts: `msg = "generic"` after a send does not clean it;
             // and nothing before a clean overwrite of the whole local, even one in a branch (precision first).
             if (descendant.Syntax.SpanStart >= usePosition || descendant.Syntax.SpanStart < cleanFrom)
@@ -598,11 +617,12 @@ internal sealed class ExceptionTaint
     /// The position of the last write of a value free of exception data to the whole local before the use
     /// (`message = "An error occurred";`), or -1. A value that reads the local itself is not a clean overwrite.
     /// </summary>
-    private int LastCleanOverwrite(IOperation top, ILocalSymbol local, int usePosition)
+    private int LastCleanOverwrite(List<IOperation> writes, ILocalSymbol local, int usePosition)
     {
         var cleanFrom = -1;
-        foreach (var descendant in top.Descendants())
+        for (var i = 0; i < writes.Count; i++)
         {
+            var descendant = writes[i];
             var start = descendant.Syntax.SpanStart;
             if (start >= usePosition || start <= cleanFrom)
             {

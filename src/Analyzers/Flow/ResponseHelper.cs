@@ -69,9 +69,30 @@ internal static class ResponseHelper
             return cached;
         }
 
-        var result = Compute(compilation, method, types, cancellationToken);
+        // Most methods of an application have no parameter that can be a body: no syntax scan, no binding.
+        var result = HasBodyParameterCandidate(method) ? Compute(compilation, method, types, cancellationToken) : ImmutableArray<HelperWrite>.Empty;
+#if DEBUG
+        if (result.IsEmpty && !HasBodyParameterCandidate(method) && !Compute(compilation, method, types, cancellationToken).IsEmpty)
+        {
+            throw new System.InvalidOperationException($"the parameter pre-check rejected {method}, which writes a response from a parameter");
+        }
+#endif
         cache[method] = result;
         return result;
+    }
+
+    /// <summary>Whether a parameter passes the type part of <see cref="IsBodyParameter"/>: <see cref="Compute"/> finds nothing otherwise.</summary>
+    private static bool HasBodyParameterCandidate(IMethodSymbol method)
+    {
+        foreach (var parameter in method.Parameters)
+        {
+            if (IsBodyParameterCandidate(parameter))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static ImmutableArray<HelperWrite> Compute(Compilation compilation, IMethodSymbol method, WellKnownTypes types, CancellationToken cancellationToken)
@@ -186,11 +207,13 @@ internal static class ResponseHelper
     }
 
     private static bool IsBodyParameter(IParameterSymbol parameter, WellKnownTypes types)
+        => IsBodyParameterCandidate(parameter) && !ExceptionTaint.IsException(parameter.Type, types.Get(WellKnownType.System_Exception));
+
+    private static bool IsBodyParameterCandidate(IParameterSymbol parameter)
     {
         var type = parameter.Type;
         return parameter.RefKind == RefKind.None
-            && (type.SpecialType is SpecialType.System_String or SpecialType.System_Object || type.TypeKind is TypeKind.TypeParameter)
-            && !ExceptionTaint.IsException(type, types.Get(WellKnownType.System_Exception));
+            && (type.SpecialType is SpecialType.System_String or SpecialType.System_Object || type.TypeKind is TypeKind.TypeParameter);
     }
 
     private static bool MentionsWrite(SyntaxNode syntax)

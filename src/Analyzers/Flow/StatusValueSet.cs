@@ -586,7 +586,65 @@ internal static class StatusValueSet
             return false;
         }
 
-        // The ancestors of `second`, to find the nearest common ancestor from `first`.
+        // The nearest common ancestor by depth, without a set of ancestors (this runs for every reported leak).
+        var firstDepth = Depth(first);
+        var secondDepth = Depth(second);
+        IOperation? a = first;
+        IOperation? b = second;
+        IOperation? firstChild = null;
+        IOperation? secondChild = null;
+        for (; firstDepth > secondDepth; firstDepth--)
+        {
+            firstChild = a;
+            a = a!.Parent;
+        }
+
+        for (; secondDepth > firstDepth; secondDepth--)
+        {
+            secondChild = b;
+            b = b!.Parent;
+        }
+
+        while (a is not null && b is not null && !ReferenceEquals(a, b))
+        {
+            firstChild = a;
+            a = a.Parent;
+            secondChild = b;
+            b = b.Parent;
+        }
+
+        var result = a is not null && ReferenceEquals(a, b) && firstChild is not null && secondChild is not null && !ReferenceEquals(firstChild, secondChild)
+            && a switch
+            {
+                IConditionalOperation conditional => !ReferenceEquals(firstChild, conditional.Condition) && !ReferenceEquals(secondChild, conditional.Condition),
+                ISwitchOperation => firstChild is ISwitchCaseOperation && secondChild is ISwitchCaseOperation,
+                ISwitchExpressionOperation => firstChild is ISwitchExpressionArmOperation && secondChild is ISwitchExpressionArmOperation,
+                _ => false,
+            };
+#if DEBUG
+        if (result != AreExclusiveBySet(first, second))
+        {
+            throw new System.InvalidOperationException($"AreExclusive disagrees with the ancestor-set version at {first.Syntax.GetLocation()} / {second.Syntax.GetLocation()}");
+        }
+#endif
+        return result;
+    }
+
+    private static int Depth(IOperation operation)
+    {
+        var depth = 0;
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            depth++;
+        }
+
+        return depth;
+    }
+
+#if DEBUG
+    /// <summary>The former implementation (a set of the ancestors of <paramref name="second"/>), kept to check the depth walk.</summary>
+    private static bool AreExclusiveBySet(IOperation first, IOperation second)
+    {
         var ancestors = new HashSet<IOperation>();
         for (var current = second; current is not null; current = current.Parent)
         {
@@ -629,4 +687,5 @@ internal static class StatusValueSet
 
         return false;
     }
+#endif
 }

@@ -248,29 +248,27 @@ public sealed class DetailedErrorsOutsideDevelopmentAnalyzer : DiagnosticAnalyze
         public const int ForcedEnvironment = 4;
         public const int AttributeKind = 5;
 
-        private readonly INamedTypeSymbol? _hubOptions;
-        private readonly INamedTypeSymbol? _grpcOptions;
-        private readonly INamedTypeSymbol? _circuitOptions;
-        private readonly INamedTypeSymbol? _problemDetailsOptions;
-        private readonly INamedTypeSymbol? _serviceDebugBehavior;
+        // The option types are resolved when an assignment to a property of their switch's name is seen (or by `Any`
+        // when no middleware type exists): a type a compilation does not reference costs a lookup in every reference.
+        private readonly WellKnownTypes _types;
 
         public Switches(WellKnownTypes types)
         {
+            _types = types;
             DeveloperExceptionPage = types.Get(WellKnownType.Microsoft_AspNetCore_Builder_DeveloperExceptionPageExtensions);
             DatabaseErrorPage = types.Get(WellKnownType.Microsoft_AspNetCore_Builder_DatabaseErrorPageExtensions);
-            _hubOptions = types.Get(WellKnownType.Microsoft_AspNetCore_SignalR_HubOptions);
-            _grpcOptions = types.Get(WellKnownType.Grpc_AspNetCore_Server_GrpcServiceOptions);
-            _circuitOptions = types.Get(WellKnownType.Microsoft_AspNetCore_Components_Server_CircuitOptions);
-            _problemDetailsOptions = types.Get(WellKnownType.Hellang_Middleware_ProblemDetails_ProblemDetailsOptions);
-            _serviceDebugBehavior = types.Get(WellKnownType.CoreWCF_Description_ServiceDebugBehavior);
         }
 
         public INamedTypeSymbol? DeveloperExceptionPage { get; }
 
         public INamedTypeSymbol? DatabaseErrorPage { get; }
 
-        public bool Any => DeveloperExceptionPage is not null || DatabaseErrorPage is not null || _hubOptions is not null
-            || _grpcOptions is not null || _circuitOptions is not null || _problemDetailsOptions is not null || _serviceDebugBehavior is not null;
+        public bool Any => DeveloperExceptionPage is not null || DatabaseErrorPage is not null
+            || _types.Get(WellKnownType.Microsoft_AspNetCore_SignalR_HubOptions) is not null
+            || _types.Get(WellKnownType.Grpc_AspNetCore_Server_GrpcServiceOptions) is not null
+            || _types.Get(WellKnownType.Microsoft_AspNetCore_Components_Server_CircuitOptions) is not null
+            || _types.Get(WellKnownType.Hellang_Middleware_ProblemDetails_ProblemDetailsOptions) is not null
+            || _types.Get(WellKnownType.CoreWCF_Description_ServiceDebugBehavior) is not null;
 
         /// <summary>True when <paramref name="operation"/> turns on one of the switches; <paramref name="display"/> names it in the message.</summary>
         public bool TryMatch(IOperation operation, out int kind, out string display)
@@ -312,16 +310,17 @@ public sealed class DetailedErrorsOutsideDevelopmentAnalyzer : DiagnosticAnalyze
             var owner = property.ContainingType;
             switch (property.Name)
             {
-                case "EnableDetailedErrors" when WellKnownTypes.IsA(owner, _hubOptions) || WellKnownTypes.IsA(owner, _grpcOptions):
+                case "EnableDetailedErrors" when _types.IsA(owner, WellKnownType.Microsoft_AspNetCore_SignalR_HubOptions)
+                    || _types.IsA(owner, WellKnownType.Grpc_AspNetCore_Server_GrpcServiceOptions):
                     display = "EnableDetailedErrors = true";
                     return IsTrue(value);
-                case "DetailedErrors" when WellKnownTypes.IsA(owner, _circuitOptions):
+                case "DetailedErrors" when _types.IsA(owner, WellKnownType.Microsoft_AspNetCore_Components_Server_CircuitOptions):
                     display = "DetailedErrors = true";
                     return IsTrue(value);
-                case "IncludeExceptionDetailInFaults" when WellKnownTypes.IsA(owner, _serviceDebugBehavior):
+                case "IncludeExceptionDetailInFaults" when _types.IsA(owner, WellKnownType.CoreWCF_Description_ServiceDebugBehavior):
                     display = "IncludeExceptionDetailInFaults = true";
                     return IsTrue(value);
-                case "IncludeExceptionDetails" when WellKnownTypes.IsA(owner, _problemDetailsOptions):
+                case "IncludeExceptionDetails" when _types.IsA(owner, WellKnownType.Hellang_Middleware_ProblemDetails_ProblemDetailsOptions):
                     kind = IncludeExceptionDetailsKind;
                     display = "IncludeExceptionDetails = (ctx, ex) => true";
                     return ReturnsTrue(value);

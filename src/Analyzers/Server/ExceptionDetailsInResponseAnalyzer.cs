@@ -86,6 +86,7 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
         private readonly INamedTypeSymbol? _writingExtensions;
         private readonly INamedTypeSymbol? _jsonExtensions;
         private readonly INamedTypeSymbol? _problemDetailsService;
+        private readonly bool _resultTypesAreClasses;
 
         public Sinks(
             WellKnownTypes types,
@@ -115,6 +116,9 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
             JsonResult = jsonResult;
             ContentResult = contentResult;
             ProblemDetails = problemDetails;
+            _resultTypesAreClasses = objectResult?.TypeKind is null or TypeKind.Class
+                && jsonResult?.TypeKind is null or TypeKind.Class
+                && contentResult?.TypeKind is null or TypeKind.Class;
         }
 
         public INamedTypeSymbol? ControllerBase { get; }
@@ -274,7 +278,7 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            if (!WellKnownTypes.IsA(type, ObjectResult) && !WellKnownTypes.IsA(type, JsonResult) && !WellKnownTypes.IsA(type, ContentResult))
+            if (!IsResultType(type))
             {
                 return;
             }
@@ -312,6 +316,38 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
             }
 
             Report(context, leaks, status);
+        }
+
+        /// <summary>
+        /// <c>IsA(type, ObjectResult) || IsA(type, JsonResult) || IsA(type, ContentResult)</c> in one walk of the base
+        /// types (every object creation of the compilation comes here).
+        /// </summary>
+        private bool IsResultType(ITypeSymbol type)
+        {
+            if (!_resultTypesAreClasses)
+            {
+                // A target resolved to an interface (a user type with the framework's name): the general test.
+                return WellKnownTypes.IsA(type, ObjectResult) || WellKnownTypes.IsA(type, JsonResult) || WellKnownTypes.IsA(type, ContentResult);
+            }
+
+            var found = false;
+            for (var current = type; current is not null; current = current.BaseType)
+            {
+                var definition = current.OriginalDefinition;
+                if (Is(definition, ObjectResult) || Is(definition, JsonResult) || Is(definition, ContentResult))
+                {
+                    found = true;
+                    break;
+                }
+            }
+
+#if DEBUG
+            if (found != (WellKnownTypes.IsA(type, ObjectResult) || WellKnownTypes.IsA(type, JsonResult) || WellKnownTypes.IsA(type, ContentResult)))
+            {
+                throw new System.InvalidOperationException($"IsResultType disagrees with IsA for {type}");
+            }
+#endif
+            return found;
         }
 
         public void AnalyzeAssignment(OperationAnalysisContext context)
@@ -660,11 +696,12 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
         {
             Decompose(initializer, leaks, compilation, cancellationToken, depth);
 
-            var top = reference.Root();
-
+            // The local's writes, indexed once per body: every case below is one of them.
+            var writes = LocalWrites.Of(reference.Root(), reference.Local);
             var usePosition = reference.Syntax.SpanStart;
-            foreach (var descendant in top.Descendants())
+            for (var w = 0; w < writes.Count; w++)
             {
+                var descendant = writes[w];
                 if (descendant.Syntax.SpanStart >= usePosition)
                 {
                     continue;
@@ -707,8 +744,12 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
             List<IOperation>? writes = null;
             var multiple = false;
             var usePosition = reference.Syntax.SpanStart;
-            foreach (var descendant in reference.Root().Descendants())
+
+            // The local's writes, indexed once per body: declarators and assignments of the local are among them.
+            var candidates = LocalWrites.Of(reference.Root(), local);
+            for (var c = 0; c < candidates.Count; c++)
             {
+                var descendant = candidates[c];
                 if (descendant.Syntax.SpanStart >= usePosition)
                 {
                     continue;
@@ -777,7 +818,7 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
                 || WellKnownTypes.IsA(type, ProblemDetails);
         }
 
-        private static bool Is(INamedTypeSymbol? type, INamedTypeSymbol? target)
+        private static bool Is(ITypeSymbol? type, INamedTypeSymbol? target)
             => target is not null && SymbolEqualityComparer.Default.Equals(type, target);
     }
 }

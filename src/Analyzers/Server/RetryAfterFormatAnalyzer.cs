@@ -16,6 +16,9 @@ public sealed class RetryAfterFormatAnalyzer : DiagnosticAnalyzer
     /// <summary>Property: for a constant with a recognisable unit, its whole seconds.</summary>
     internal const string SecondsKey = "Seconds";
 
+    /// <summary>The <see cref="KindKey"/> property of each kind, built once (indexed by the enum's value).</summary>
+    private static readonly ImmutableDictionary<string, string?>[] PropertiesByKind = CreatePropertiesByKind();
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(Descriptors.SE1005_InvalidRetryAfterValue);
 
@@ -37,6 +40,18 @@ public sealed class RetryAfterFormatAnalyzer : DiagnosticAnalyzer
         context.RegisterOperationAction(Analyze, OperationKind.SimpleAssignment, OperationKind.Invocation);
     }
 
+    private static ImmutableDictionary<string, string?>[] CreatePropertiesByKind()
+    {
+        var kinds = (RetryAfterValueKind[])System.Enum.GetValues(typeof(RetryAfterValueKind));
+        var properties = new ImmutableDictionary<string, string?>[kinds.Length];
+        foreach (var kind in kinds)
+        {
+            properties[(int)kind] = ImmutableDictionary<string, string?>.Empty.Add(KindKey, kind.ToString());
+        }
+
+        return properties;
+    }
+
     private static void Analyze(OperationAnalysisContext context)
     {
         if (!RetryAfterHeader.TryGetWrittenValue(context.Operation, out var value, requireResponseHeaders: true) || value is null)
@@ -50,7 +65,7 @@ public sealed class RetryAfterFormatAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var properties = ImmutableDictionary<string, string?>.Empty.Add(KindKey, kind.ToString());
+        var properties = PropertiesByKind[(int)kind];
         if (kind == RetryAfterValueKind.Constant)
         {
             // A constant with no reading ("-1", "later") gets the configured default, as SE1003 writes it: every
