@@ -89,7 +89,7 @@ public sealed class NonIdempotentRetryAnalyzer : DiagnosticAnalyzer
 
     private static void AnalyzeExecute(OperationAnalysisContext context, IInvocationOperation execute)
     {
-        if (RetryExecution.RetriedDelegate(execute) is not { } executed)
+        if (RetryExecution.RetriedSendingDelegate(execute) is not { } executed)
         {
             return;
         }

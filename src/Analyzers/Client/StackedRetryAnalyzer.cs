@@ -139,7 +139,7 @@ public sealed class StackedRetryAnalyzer : DiagnosticAnalyzer
                 if (hasPolly
                     && name.StartsWith("Execute", System.StringComparison.Ordinal)
                     && context.ContainingSymbol.ContainingType is { } owner
-                    && RetryExecution.RetriedDelegate(invocation) is { } executed
+                    && RetryExecution.RetriedSendingDelegate(invocation) is { } executed
                     && SendsWithOwnClient(executed))
                 {
                     collected.Retries.Enqueue((owner, RetryPolicies.NameToEnd(invocation), "The Polly retry"));

@@ -88,8 +88,9 @@ internal static class RetryCondition
         var admitted = 0;
 
         // Once per class of 4xx statuses the condition cannot tell apart (StatusClasses), lowest first.
-        var starts = new List<int>();
-        StatusClasses.ComputeClientErrors(condition.Root(), starts);
+        // The condition itself is all the evaluator reads (it follows no local to its initializer).
+        var starts = new List<int>(16);
+        StatusClasses.ComputeClientErrors(condition, starts);
         for (var index = 0; index < starts.Count && admitted == 0; index++)
         {
             var start = starts[index];
@@ -127,6 +128,23 @@ internal static class RetryCondition
         }
 
         return new RetryConditionFacts(admitted, named);
+    }
+
+    /// <summary>The statuses <see cref="NamesStatus"/> is true for, in one walk; null when none.</summary>
+    public static List<int>? NamedStatuses(IOperation condition)
+    {
+        List<int>? named = null;
+        foreach (var operation in condition.DescendantsAndSelf())
+        {
+            if (operation is ILiteralOperation or IFieldReferenceOperation or ILocalReferenceOperation
+                && operation.ConstantValue.HasValue
+                && StatusCode.TryGetConstant(operation) is { } status)
+            {
+                (named ??= new List<int>()).Add(status);
+            }
+        }
+
+        return named;
     }
 
     /// <summary>True when <paramref name="condition"/> contains the constant <paramref name="status"/> (literal, HttpStatusCode member, StatusCodes constant).</summary>

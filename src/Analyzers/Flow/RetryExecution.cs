@@ -11,8 +11,12 @@ namespace ServerErrors.Analyzers.Flow;
 /// </summary>
 internal static class RetryExecution
 {
-    /// <summary>The executed delegate when <paramref name="execute"/> runs it under a retry; null otherwise.</summary>
-    public static IOperation? RetriedDelegate(IInvocationOperation execute)
+    /// <summary>
+    /// The executed delegate when <paramref name="execute"/> runs it under a retry and it may call an HttpClient send
+    /// method (<see cref="RetryLoopShape.MayCallSend"/>, a syntax check done before the policy is looked at: both rules
+    /// look for sends in the delegate); null otherwise.
+    /// </summary>
+    public static IOperation? RetriedSendingDelegate(IInvocationOperation execute)
     {
         if (!execute.TargetMethod.Name.StartsWith("Execute", System.StringComparison.Ordinal)
             || execute.Instance is not { } instance
@@ -31,7 +35,7 @@ internal static class RetryExecution
             }
         }
 
-        if (executed is null)
+        if (executed is null || !RetryLoopShape.MayCallSend(executed.Syntax))
         {
             return null;
         }

@@ -126,15 +126,33 @@ internal sealed class RetryLoopShape
     /// <summary>The loop statements a retry can be written with.</summary>
     public static readonly ImmutableArray<SyntaxKind> LoopSyntaxKinds = ImmutableArray.Create(SyntaxKind.ForStatement, SyntaxKind.WhileStatement, SyntaxKind.DoStatement);
 
+    // The loop rules' syntax actions (one per analyzer) ask about the same loop statement: the name scan, the binding
+    // and the shape are computed once per statement and compilation (keyed by compilation: a syntax tree can be shared
+    // by several compilations, whose symbols differ).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, StrongBox>> SyntaxCache = new();
+
+    private static readonly StrongBox NotARetry = new(null);
+
     /// <summary>
     /// The retry shape of the loop statement of a syntax-node action, or null. Loops are analyzed from syntax
     /// actions rather than operation actions so that a compilation pays for binding only the loops that call a
-    /// send method by name: every app references HttpClient, few loop over it.
+    /// send method by name: every app references HttpClient, few loop over it. The first loop rule to ask pays for
+    /// the statement; the others read the cache.
     /// </summary>
     public static RetryLoopShape? TryCreate(SyntaxNodeAnalysisContext context)
-        => MightSend(context.Node) && context.SemanticModel.GetOperation(context.Node, context.CancellationToken) is ILoopOperation loop
-            ? TryCreate(loop)
-            : null;
+    {
+        var byStatement = SyntaxCache.GetValue(context.SemanticModel.Compilation, static _ => new System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, StrongBox>());
+        if (byStatement.TryGetValue(context.Node, out var known))
+        {
+            return known.Value;
+        }
+
+        var box = MightSend(context.Node) && context.SemanticModel.GetOperation(context.Node, context.CancellationToken) is ILoopOperation loop
+            && TryCreate(loop) is { } shape
+            ? new StrongBox(shape)
+            : NotARetry;
+        return byStatement.GetOrAdd(context.Node, box).Value;
+    }
 
     /// <summary>The retry shape of <paramref name="loop"/>, or null when it is not provably a retry of one HTTP request.</summary>
     public static RetryLoopShape? TryCreate(ILoopOperation loop)
@@ -184,10 +202,20 @@ internal sealed class RetryLoopShape
             or "GetStringAsync" or "GetByteArrayAsync" or "GetStreamAsync"
             or "GetFromJsonAsync" or "PostAsJsonAsync" or "PutAsJsonAsync" or "PatchAsJsonAsync" or "DeleteFromJsonAsync";
 
-    /// <summary>Syntax-only pre-check: the loop calls a method named like an HttpClient send method.</summary>
-    private static bool MightSend(SyntaxNode loop)
+    /// <summary>Syntax-only pre-check of a loop statement: it calls a method named like an HttpClient send method.</summary>
+    private static bool MightSend(SyntaxNode loop) => MightSend(loop, unknownNameSends: false);
+
+    /// <summary>
+    /// Syntax-only pre-check before walking operations for <see cref="IsSend"/> calls: false only when no call in
+    /// <paramref name="syntax"/> can be one. Exact as a filter: a send is an invocation expression that names the method
+    /// (implicit calls — an initializer's <c>Add</c>, <c>GetAwaiter</c>, <c>Dispose</c> — never have a send method's name),
+    /// and an invocation whose name cannot be read from syntax (<c>(client.GetAsync)(url)</c>) counts as a possible send.
+    /// </summary>
+    internal static bool MayCallSend(SyntaxNode syntax) => MightSend(syntax, unknownNameSends: true);
+
+    private static bool MightSend(SyntaxNode syntax, bool unknownNameSends)
     {
-        foreach (var node in loop.DescendantNodes())
+        foreach (var node in syntax.DescendantNodesAndSelf())
         {
             if (node is InvocationExpressionSyntax invocation)
             {
@@ -198,7 +226,7 @@ internal sealed class RetryLoopShape
                     SimpleNameSyntax simple => simple,
                     _ => null,
                 };
-                if (name is not null && IsSendName(name.Identifier.ValueText))
+                if (name is null ? unknownNameSends : IsSendName(name.Identifier.ValueText))
                 {
                     return true;
                 }
@@ -473,6 +501,9 @@ internal sealed class RetryLoopShape
 
         public List<IInvocationOperation> Delays { get; } = new();
 
+        /// <summary><c>local.EnsureSuccessStatusCode()</c> calls anywhere in the loop (lambdas included), for <see cref="Simulator"/>.</summary>
+        public List<IInvocationOperation> EnsureSuccessCalls { get; } = new();
+
         /// <summary>Some other call waits (a helper named …Delay/…Wait/…Sleep/…Backoff): the wait cannot be classified.</summary>
         public bool UnknownWait { get; private set; }
 
@@ -512,6 +543,11 @@ internal sealed class RetryLoopShape
                         break;
 
                     case IInvocationOperation invocation:
+                        if (invocation is { TargetMethod.Name: "EnsureSuccessStatusCode", Instance: ILocalReferenceOperation })
+                        {
+                            EnsureSuccessCalls.Add(invocation);
+                        }
+
                         ClassifyCall(invocation);
                         break;
 
@@ -803,6 +839,32 @@ internal sealed class RetryLoopShape
         }
     }
 
+    /// <summary>The status-independent facts of one condition over one subject (the response, a caught exception, a predicate's parameter).</summary>
+    private sealed class ConditionFacts
+    {
+        private readonly List<int>? _named;
+
+        public ConditionFacts(IOperation condition, ISymbol subject)
+        {
+            Condition = condition;
+            Subject = subject;
+            ReferencesSubject = DelaySchedule.References(condition, subject);
+            if (ReferencesSubject)
+            {
+                _named = RetryCondition.NamedStatuses(condition);
+            }
+        }
+
+        public IOperation Condition { get; }
+
+        public ISymbol Subject { get; }
+
+        public bool ReferencesSubject { get; }
+
+        /// <summary><see cref="RetryCondition.NamesStatus"/> of the condition for <paramref name="status"/>.</summary>
+        public bool Names(int status) => _named is not null && _named.Contains(status);
+    }
+
     private enum Outcome : byte
     {
         Normal,
@@ -829,10 +891,13 @@ internal sealed class RetryLoopShape
         private const int MaxSteps = 4096;
         private int _steps;
         private Dictionary<ILocalSymbol, bool>? _flags;
-        private Dictionary<IOperation, bool>? _ensuresSuccess;
         private readonly RetryLoopShape _shape;
         private readonly Scan _scan;
-        private readonly HashSet<IOperation> _retryPoints = new();
+        // The conditions evaluated so far (a few per loop): the walks over a condition do not depend on the status.
+        private readonly List<ConditionFacts> _conditions = new();
+
+        // A handful of points per loop, in the order found: a list with a reference check, no hashing per path step.
+        private readonly List<IOperation> _retryPoints = new();
         private int _status;
         private int _depth;
         private int _tryDepth;
@@ -866,8 +931,9 @@ internal sealed class RetryLoopShape
             }
 
             // Once per class of statuses the loop's conditions cannot tell apart (StatusClasses), lowest status first.
-            var starts = new List<int>();
-            StatusClasses.Compute(_shape.Loop.Root(), starts);
+            // The loop (with the predicates of the app it calls) is all the simulation reads.
+            var starts = new List<int>(16);
+            StatusClasses.Compute(_shape.Loop, starts);
             var retries = false;
             for (var index = 0; index < starts.Count; index++)
             {
@@ -989,8 +1055,21 @@ internal sealed class RetryLoopShape
         {
             if (_recordPoints && _handledBy is null)
             {
-                _retryPoints.Add(point);
+                AddRetryPoint(point);
             }
+        }
+
+        private void AddRetryPoint(IOperation point)
+        {
+            foreach (var known in _retryPoints)
+            {
+                if (ReferenceEquals(known, point))
+                {
+                    return;
+                }
+            }
+
+            _retryPoints.Add(point);
         }
 
         private Outcome Guarded(Outcome a, Outcome b)
@@ -1232,28 +1311,21 @@ internal sealed class RetryLoopShape
             return Outcome.Normal;
         }
 
-        /// <summary>The statement calls <c>EnsureSuccessStatusCode()</c> on the response; the same for every path, so walked once.</summary>
+        /// <summary>
+        /// The statement calls <c>EnsureSuccessStatusCode()</c> on the response: one of the loop's calls (collected by the
+        /// scan) lies inside it. No walk and no lookup table per path step.
+        /// </summary>
         private bool EnsuresSuccess(IOperation statement, ILocalSymbol response)
         {
-            _ensuresSuccess ??= new Dictionary<IOperation, bool>();
-            if (_ensuresSuccess.TryGetValue(statement, out var known))
+            foreach (var call in _scan.EnsureSuccessCalls)
             {
-                return known;
-            }
-
-            var found = false;
-            foreach (var descendant in statement.DescendantsAndSelf())
-            {
-                if (descendant is IInvocationOperation { TargetMethod.Name: "EnsureSuccessStatusCode", Instance: ILocalReferenceOperation local }
-                    && SymbolEqualityComparer.Default.Equals(local.Local, response))
+                if (call.Instance is ILocalReferenceOperation local && SymbolEqualityComparer.Default.Equals(local.Local, response) && Contains(statement, call))
                 {
-                    found = true;
-                    break;
+                    return true;
                 }
             }
 
-            _ensuresSuccess[statement] = found;
-            return found;
+            return false;
         }
 
         private static bool IsSuccess(int status) => status is >= 200 and <= 299;
@@ -1357,7 +1429,7 @@ internal sealed class RetryLoopShape
             var outcome = Run(clause.Handler);
             if (outcome is Outcome.Normal or Outcome.Retry && _recordPoints)
             {
-                _retryPoints.Add(clause);
+                AddRetryPoint(clause);
             }
 
             // Rethrow leaves the loop (no enclosing try of the loop can catch it: those are not understood).
@@ -1411,7 +1483,8 @@ internal sealed class RetryLoopShape
                 return inlined;
             }
 
-            if (subject is null || !DelaySchedule.References(condition, subject))
+            var facts = subject is null ? null : Facts(condition, subject);
+            if (facts is null || !facts.ReferencesSubject)
             {
                 return Contains(condition, _shape.Send) ? Truth.Unknown : Truth.Guard;
             }
@@ -1422,7 +1495,7 @@ internal sealed class RetryLoopShape
                 return Truth.Unknown;
             }
 
-            if (!_named && RetryCondition.NamesStatus(condition, _status))
+            if (!_named && facts.Names(_status))
             {
                 _named = true;
             }
@@ -1433,6 +1506,22 @@ internal sealed class RetryLoopShape
                 false => Truth.False,
                 _ => Truth.Unknown,
             };
+        }
+
+        /// <summary>What a condition is, whatever the status: computed on its first evaluation, read on every other path.</summary>
+        private ConditionFacts Facts(IOperation condition, ISymbol subject)
+        {
+            foreach (var known in _conditions)
+            {
+                if (ReferenceEquals(known.Condition, condition) && SymbolEqualityComparer.Default.Equals(known.Subject, subject))
+                {
+                    return known;
+                }
+            }
+
+            var facts = new ConditionFacts(condition, subject);
+            _conditions.Add(facts);
+            return facts;
         }
 
         /// <summary>

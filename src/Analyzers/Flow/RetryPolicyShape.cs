@@ -145,8 +145,10 @@ internal sealed class PollyV7Retry
 
     public static PollyV7Retry? TryCreate(IInvocationOperation invocation, RetryLibraries libraries, Compilation? compilation = null, System.Threading.CancellationToken cancellationToken = default)
     {
+        // Every method of Polly's Retry*Syntax classes has "Retry" in its name (Retry, RetryForever, WaitAndRetry…, each
+        // also …Async): the name rejects nearly every invocation before the four symbol comparisons.
         var method = invocation.TargetMethod;
-        if (!libraries.IsRetrySyntax(method.ContainingType) || invocation.Arguments.Length == 0)
+        if (method.Name.IndexOf("Retry", System.StringComparison.Ordinal) < 0 || !libraries.IsRetrySyntax(method.ContainingType) || invocation.Arguments.Length == 0)
         {
             return null;
         }

@@ -41,6 +41,20 @@ internal sealed class SingleResendShape
     public Location KeywordLocation => ((IfStatementSyntax)Conditional.Syntax).IfKeyword.GetLocation();
 
     /// <summary>Syntax-only pre-check: an <c>if</c> whose branch waits and sends, outside any loop of its function.</summary>
+    // A numeric token's ValueText formats its value (a string per literal): compare the source text when it is plain
+    // decimal digits without a leading zero (then it is the value's text), and the value's text otherwise (0x1F7, 503L, 5_03).
+    private static bool IsComeBackLaterNumeral(SyntaxToken token)
+    {
+        var text = token.Text;
+        var plain = text.Length > 0 && text[0] != '0';
+        for (var i = 0; plain && i < text.Length; i++)
+        {
+            plain = text[i] is >= '0' and <= '9';
+        }
+
+        return plain ? text is "429" or "503" : token.ValueText is "429" or "503";
+    }
+
     public static bool MightBe(IfStatementSyntax node)
     {
         // The condition mentions a status first (cheap, and most ifs do not).
@@ -48,7 +62,7 @@ internal sealed class SingleResendShape
         foreach (var token in node.Condition.DescendantTokens())
         {
             if (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText is "StatusCode" or "TooManyRequests" or "ServiceUnavailable"
-                || token.IsKind(SyntaxKind.NumericLiteralToken) && token.ValueText is "429" or "503")
+                || token.IsKind(SyntaxKind.NumericLiteralToken) && IsComeBackLaterNumeral(token))
             {
                 mentionsStatus = true;
                 break;

@@ -17,9 +17,12 @@ namespace ServerErrors.Analyzers.Flow;
 /// a class of its own, so a status the code names (<see cref="RetryCondition.NamesStatus"/>) is never merged with another.
 /// </para>
 /// <para>
-/// The constants are collected from the whole operation tree the loop belongs to (not only the loop), so that a
-/// condition that reads a constant declared before the loop stays exact. An integer division by a non-constant makes
-/// every status its own class (the exact, slow path).
+/// The constants are collected from what the evaluation can read: the operation given (a loop, a predicate) and, through
+/// calls of the application's predicates (<c>ShouldRetry(response)</c>, which the loop simulation inlines from their
+/// <see cref="AppMethodSummary"/>), the bodies it may inline, up to the simulator's inlining depth. Constants elsewhere in the
+/// method cannot reach a comparison with the status: the evaluator follows no local to its initializer (a <c>const</c> local
+/// or field carries its value on the reference itself). An integer division by a non-constant makes every status its own
+/// class (the exact, slow path).
 /// </para>
 /// </summary>
 internal static class StatusClasses
@@ -45,48 +48,24 @@ internal static class StatusClasses
     public static int EndOfClientError(List<int> starts, int index)
         => index + 1 < starts.Count ? starts[index + 1] - 1 : 499;
 
+    /// <summary>How deep calls of the application's predicates are followed; the loop simulator inlines at most 3 levels.</summary>
+    private const int MaxInlineDepth = 3;
+
+    // One array per thread, cleared per call: this runs for every retry loop and policy predicate.
+    [System.ThreadStatic]
+    private static bool[]? s_boundary;
+
     private static void Compute(IOperation root, List<int> starts, bool clientErrorsOnly)
     {
-        // 600 booleans: one per status; cheaper than a sorted set and no allocation beyond the array.
-        var boundary = new bool[LastServerError + 2];
+        // 601 booleans: one per status; cheaper than a sorted set.
+        var boundary = s_boundary ??= new bool[LastServerError + 2];
+        System.Array.Clear(boundary, 0, boundary.Length);
         foreach (var fixedBoundary in FixedBoundaries)
         {
             boundary[fixedBoundary] = true;
         }
 
-        var exact = false;
-        foreach (var operation in root.DescendantsAndSelf())
-        {
-            if (operation.ConstantValue.HasValue)
-            {
-                if (AsLong(operation.ConstantValue.Value) is { } constant)
-                {
-                    Mark(boundary, constant);
-                    Mark(boundary, constant + 1);
-                }
-            }
-
-            // Only integer divisions can yield a status-derived integer (the evaluator gives up on the others).
-            if (operation is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } division && IsIntegral(division.Type))
-            {
-                var right = division.RightOperand.ConstantValue;
-                if (!right.HasValue)
-                {
-                    // `x / status`, or a divisor the evaluator might bind: give up the shortcut, stay exact.
-                    exact = true;
-                }
-                else if (AsLong(right.Value) is { } divisor && divisor != 0)
-                {
-                    // status / d is constant between consecutive multiples of d.
-                    var step = divisor < 0 ? -divisor : divisor;
-                    for (var multiple = step * (FirstClientError / step); multiple <= LastServerError + 1; multiple += step)
-                    {
-                        Mark(boundary, multiple);
-                    }
-                }
-            }
-        }
-
+        var exact = Collect(root, boundary, 0);
         starts.Clear();
         var last = clientErrorsOnly ? 499 : LastServerError;
         for (var status = FirstClientError; status <= last; status++)
@@ -101,6 +80,60 @@ internal static class StatusClasses
                 starts.Add(status);
             }
         }
+    }
+
+    /// <summary>Marks the boundaries of the constants and divisors under <paramref name="root"/>; true when the classes cannot be trusted.</summary>
+    private static bool Collect(IOperation root, bool[] boundary, int inlineDepth)
+    {
+        var exact = false;
+        foreach (var operation in root.DescendantsAndSelf())
+        {
+            if (operation.ConstantValue.HasValue)
+            {
+                if (AsLong(operation.ConstantValue.Value) is { } constant)
+                {
+                    Mark(boundary, constant);
+                    Mark(boundary, constant + 1);
+                }
+
+                continue;
+            }
+
+            switch (operation)
+            {
+                // Only integer divisions can yield a status-derived integer (the evaluator gives up on the others).
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } division when IsIntegral(division.Type):
+                {
+                    var right = division.RightOperand.ConstantValue;
+                    if (!right.HasValue)
+                    {
+                        // `x / status`, or a divisor the evaluator might bind: give up the shortcut, stay exact.
+                        exact = true;
+                    }
+                    else if (AsLong(right.Value) is { } divisor && divisor != 0)
+                    {
+                        // status / d is constant between consecutive multiples of d.
+                        var step = divisor < 0 ? -divisor : divisor;
+                        for (var multiple = step * (FirstClientError / step); multiple <= LastServerError + 1; multiple += step)
+                        {
+                            Mark(boundary, multiple);
+                        }
+                    }
+
+                    break;
+                }
+
+                // `ShouldRetry(response)`: the simulator may evaluate the predicate's returned value in place of the call.
+                case IInvocationOperation { Instance: null or IInstanceReferenceOperation } call
+                    when inlineDepth < MaxInlineDepth
+                        && call.TargetMethod.ReturnType.SpecialType == SpecialType.System_Boolean
+                        && AppMethodSummary.Get(call, call.TargetMethod) is { ReturnedValue: { } returned }:
+                    exact |= Collect(returned, boundary, inlineDepth + 1);
+                    break;
+            }
+        }
+
+        return exact;
     }
 
     /// <summary>The last status of the class that starts at <paramref name="starts"/>[<paramref name="index"/>].</summary>

@@ -756,6 +756,69 @@ public class SE200xLoopTests
         }
         """);
 
+    // The status classes of a loop include the constants of the predicates it inlines: 404 lives only in the helper, so
+    // the class 400–407 must be split there (before, only the loop's method was searched for constants: 404 was
+    // simulated as 400, and Debug builds threw because 404 does not behave like 400). A 4xx the condition names is
+    // retried on purpose: silent, as when the loop names it itself.
+    [Fact]
+    public Task PredicateHelper_NamesNotFound_Silent() => Rules(
+        """
+        using System.Net;
+
+        public class Api
+        {
+            private static bool ShouldRetry(HttpResponseMessage r) => r.StatusCode == HttpStatusCode.NotFound || (int)r.StatusCode >= 500;
+
+            public async Task<HttpResponseMessage> Get(HttpClient client, string url)
+            {
+                HttpResponseMessage? response = null;
+                for (var attempt = 0; attempt < 3; attempt++)
+                {
+                    response = await client.GetAsync(url);
+                    if (!ShouldRetry(response))
+                    {
+                        return response;
+                    }
+
+                    await Task.Delay(500 * (int)Math.Pow(2, attempt));
+                }
+
+                return response!;
+            }
+        }
+        """);
+
+    // A helper that calls another helper: the constants two levels down count as well (410 Gone).
+    [Fact]
+    public Task NestedPredicateHelper_NamesGone_Silent() => Rules(
+        """
+        using System.Net;
+
+        public class Api
+        {
+            private static bool IsGone(HttpResponseMessage r) => r.StatusCode == HttpStatusCode.Gone;
+
+            private static bool ShouldRetry(HttpResponseMessage r) => IsGone(r) || (int)r.StatusCode >= 500;
+
+            public async Task<HttpResponseMessage> Get(HttpClient client, string url)
+            {
+                HttpResponseMessage? response = null;
+                for (var attempt = 0; attempt < 3; attempt++)
+                {
+                    response = await client.GetAsync(url);
+                    if (!ShouldRetry(response))
+                    {
+                        return response;
+                    }
+
+                    await Task.Delay(500 * (int)Math.Pow(2, attempt));
+                }
+
+                return response!;
+            }
+        }
+        """);
+
     [Fact]
     public Task PredicateHelper_NamesServiceUnavailable_SE2003() => Rules(
         """
