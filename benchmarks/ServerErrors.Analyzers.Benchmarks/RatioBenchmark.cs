@@ -367,7 +367,9 @@ public sealed class ReplayAnalyzer : DiagnosticAnalyzer
     public override void Initialize(AnalysisContext context)
     {
         context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        // The same generated-code configuration as our analyzers (GeneratedCode.Flags), so the driver does the same work
+        // per reported diagnostic for both.
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.RegisterSyntaxTreeAction(c =>
         {
             if (_spans.TryGetValue(c.Tree.FilePath, out var spans))
