@@ -388,8 +388,8 @@ internal static class RetryAfterFlow
     /// <summary>
     /// An expression statement that is itself a Retry-After write (<see cref="RetryAfterHeader.IsWrite"/>) with nothing
     /// conditional in it (<c>?.</c>, <c>?:</c>, <c>??</c>, <c>&amp;&amp;</c>, <c>||</c>, switch expressions, patterns,
-    /// <c>throw</c>, lambdas): the graph keeps it as one operation that writes whenever it completes. (A branch in an
-    /// argument would move the key into a flow capture, where the graph no longer sees the write.)
+    /// <c>throw</c>, lambdas): the graph keeps it as one operation that writes whenever it completes. (A branch inside
+    /// splits it over several blocks and moves its operands into flow captures: left to the graph.)
     /// </summary>
     private static bool IsUnconditionalWrite(IOperation statement)
     {
