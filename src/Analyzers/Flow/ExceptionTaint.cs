@@ -548,13 +548,11 @@ internal sealed class ExceptionTaint
 
         var usePosition = reference.Syntax.SpanStart;
 
-        // The writes of the local, indexed once per method body (a superset of what the cases below match, in tree order).
-        var writes = LocalWrites.Of(top, local);
-        var cleanFrom = LastCleanOverwrite(writes, local, usePosition);
-        for (var i = 0; i < writes.Count; i++)
+        // One walk of the method: it finds the last clean overwrite and collects the writes before the use.
+        var writes = new List<IOperation>();
+        var cleanFrom = LastCleanOverwrite(top, local, usePosition, writes);
+        foreach (var descendant in writes)
         {
-            var descendant = writes[i];
-
             // Only what was written before the use counts: `msg = "generic"` after a send does not clean it;
             // and nothing before a clean overwrite of the whole local, even one in a branch (precision first).
             if (descendant.Syntax.SpanStart >= usePosition || descendant.Syntax.SpanStart < cleanFrom)
@@ -617,14 +615,23 @@ internal sealed class ExceptionTaint
     /// The position of the last write of a value free of exception data to the whole local before the use
     /// (`message = "An error occurred";`), or -1. A value that reads the local itself is not a clean overwrite.
     /// </summary>
-    private int LastCleanOverwrite(List<IOperation> writes, ILocalSymbol local, int usePosition)
+    private int LastCleanOverwrite(IOperation top, ILocalSymbol local, int usePosition, List<IOperation> writes)
     {
         var cleanFrom = -1;
-        for (var i = 0; i < writes.Count; i++)
+        foreach (var descendant in top.Descendants())
         {
-            var descendant = writes[i];
             var start = descendant.Syntax.SpanStart;
-            if (start >= usePosition || start <= cleanFrom)
+            if (start >= usePosition)
+            {
+                continue;
+            }
+
+            if (IsWriteOf(descendant, local))
+            {
+                writes.Add(descendant);
+            }
+
+            if (start <= cleanFrom)
             {
                 continue;
             }
@@ -645,6 +652,16 @@ internal sealed class ExceptionTaint
 
         return cleanFrom;
     }
+
+    /// <summary>The guards of the cases of <see cref="LocalSource"/>'s walk: an operation that can put something into the local.</summary>
+    private bool IsWriteOf(IOperation operation, ILocalSymbol local)
+        => operation switch
+        {
+            IVariableDeclaratorOperation declarator => SymbolEqualityComparer.Default.Equals(declarator.Symbol, local),
+            IAssignmentOperation assignment => IsRootedAt(assignment.Target, local), // `??=` included
+            IInvocationOperation invocation => (invocation.Instance is { } receiver && IsRootedAt(receiver, local)) || WritesInto(invocation, local),
+            _ => false,
+        };
 
     private static bool ReadsLocal(IOperation value, ILocalSymbol local)
     {

@@ -696,12 +696,11 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
         {
             Decompose(initializer, leaks, compilation, cancellationToken, depth);
 
-            // The local's writes, indexed once per body: every case below is one of them.
-            var writes = LocalWrites.Of(reference.Root(), reference.Local);
+            var top = reference.Root();
+
             var usePosition = reference.Syntax.SpanStart;
-            for (var w = 0; w < writes.Count; w++)
+            foreach (var descendant in top.Descendants())
             {
-                var descendant = writes[w];
                 if (descendant.Syntax.SpanStart >= usePosition)
                 {
                     continue;
@@ -744,12 +743,8 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
             List<IOperation>? writes = null;
             var multiple = false;
             var usePosition = reference.Syntax.SpanStart;
-
-            // The local's writes, indexed once per body: declarators and assignments of the local are among them.
-            var candidates = LocalWrites.Of(reference.Root(), local);
-            for (var c = 0; c < candidates.Count; c++)
+            foreach (var descendant in reference.Root().Descendants())
             {
-                var descendant = candidates[c];
                 if (descendant.Syntax.SpanStart >= usePosition)
                 {
                     continue;
