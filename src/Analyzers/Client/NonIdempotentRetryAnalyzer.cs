@@ -42,7 +42,7 @@ public sealed class NonIdempotentRetryAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        context.RegisterSyntaxNodeAction(AnalyzeLoop, RetryLoopShape.LoopSyntaxKinds);
+        context.RegisterOperationAction(AnalyzeLoop, OperationKind.Loop);
         var hasPolly = RetryLibraries.Get(context.Compilation) is not null;
         var hasBuilder = types.Get(WellKnownType.Microsoft_Extensions_DependencyInjection_IHttpClientBuilder) is not null;
         if (!hasPolly && !hasBuilder)
@@ -54,7 +54,7 @@ public sealed class NonIdempotentRetryAnalyzer : DiagnosticAnalyzer
         context.RegisterOperationAction(c => AnalyzeInvocation(c, hasPolly, hasBuilder, typedClients), OperationKind.Invocation);
     }
 
-    private static void AnalyzeLoop(SyntaxNodeAnalysisContext context)
+    private static void AnalyzeLoop(OperationAnalysisContext context)
     {
         if (RetryLoopShape.TryCreate(context) is not { } loop || RequestMethod.Unsafe(loop.Send) is not { } method)
         {

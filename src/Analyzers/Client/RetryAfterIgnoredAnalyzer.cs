@@ -43,7 +43,7 @@ public sealed class RetryAfterIgnoredAnalyzer : DiagnosticAnalyzer
     {
         if (WellKnownTypes.Get(context.Compilation).Get(WellKnownType.System_Net_Http_HttpClient) is not null)
         {
-            context.RegisterSyntaxNodeAction(AnalyzeLoop, RetryLoopShape.LoopSyntaxKinds);
+            context.RegisterOperationAction(AnalyzeLoop, OperationKind.Loop);
             context.RegisterSyntaxNodeAction(AnalyzeResend, Microsoft.CodeAnalysis.CSharp.SyntaxKind.IfStatement);
         }
 
@@ -175,7 +175,7 @@ public sealed class RetryAfterIgnoredAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static void AnalyzeLoop(SyntaxNodeAnalysisContext context)
+    private static void AnalyzeLoop(OperationAnalysisContext context)
     {
         if (RetryLoopShape.TryCreate(context) is { NamedComeBackLater: not 0, ReadsRetryAfter: false } loop)
         {

@@ -44,7 +44,7 @@ public sealed class RetryBackoffAnalyzer : DiagnosticAnalyzer
     {
         if (WellKnownTypes.Get(context.Compilation).Get(WellKnownType.System_Net_Http_HttpClient) is not null)
         {
-            context.RegisterSyntaxNodeAction(AnalyzeLoop, RetryLoopShape.LoopSyntaxKinds);
+            context.RegisterOperationAction(AnalyzeLoop, OperationKind.Loop);
         }
 
         var libraries = RetryLibraries.Get(context.Compilation);
@@ -269,7 +269,7 @@ public sealed class RetryBackoffAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
-    private static void AnalyzeLoop(SyntaxNodeAnalysisContext context)
+    private static void AnalyzeLoop(OperationAnalysisContext context)
     {
         if (RetryLoopShape.TryCreate(context) is not { } loop || loop.Growth is not (DelayGrowth.None or DelayGrowth.Constant))
         {

@@ -53,7 +53,7 @@ public sealed class RetryPredicateAnalyzer : DiagnosticAnalyzer
     {
         if (WellKnownTypes.Get(context.Compilation).Get(WellKnownType.System_Net_Http_HttpClient) is not null)
         {
-            context.RegisterSyntaxNodeAction(AnalyzeLoop, RetryLoopShape.LoopSyntaxKinds);
+            context.RegisterOperationAction(AnalyzeLoop, OperationKind.Loop);
         }
 
         var libraries = RetryLibraries.Get(context.Compilation);
@@ -341,7 +341,7 @@ public sealed class RetryPredicateAnalyzer : DiagnosticAnalyzer
             $"'{RetryPolicies.Text(shown)}' is true for {RetryCondition.Describe(facts.AdmittedClientError)}"));
     }
 
-    private static void AnalyzeLoop(SyntaxNodeAnalysisContext context)
+    private static void AnalyzeLoop(OperationAnalysisContext context)
     {
         if (RetryLoopShape.TryCreate(context) is not { AdmittedClientError: not 0 } loop)
         {

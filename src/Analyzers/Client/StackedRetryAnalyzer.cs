@@ -91,7 +91,7 @@ public sealed class StackedRetryAnalyzer : DiagnosticAnalyzer
         var collected = new Collected();
         var hasPolly = RetryLibraries.Get(context.Compilation) is not null;
         context.RegisterOperationAction(c => CollectInvocation(c, collected, hasPolly), OperationKind.Invocation);
-        context.RegisterSyntaxNodeAction(c => CollectLoop(c, collected), RetryLoopShape.LoopSyntaxKinds);
+        context.RegisterOperationAction(c => CollectLoop(c, collected), OperationKind.Loop);
         context.RegisterCompilationEndAction(c => Report(c, collected));
     }
 
@@ -149,7 +149,7 @@ public sealed class StackedRetryAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static void CollectLoop(SyntaxNodeAnalysisContext context, Collected collected)
+    private static void CollectLoop(OperationAnalysisContext context, Collected collected)
     {
         if (context.ContainingSymbol?.ContainingType is { } owner && RetryLoopShape.TryCreate(context) is { } loop && IsOwnClient(loop.Send))
         {

@@ -56,7 +56,7 @@ public sealed class UnboundedRetryAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationEndAction(invalidOptions.Report);
         if (hasHttpClient)
         {
-            context.RegisterSyntaxNodeAction(c => AnalyzeLoop(c, invalidOptions), RetryLoopShape.LoopSyntaxKinds);
+            context.RegisterOperationAction(c => AnalyzeLoop(c, invalidOptions), OperationKind.Loop);
         }
 
         if (libraries?.HasV7 == true)
@@ -117,7 +117,7 @@ public sealed class UnboundedRetryAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static void AnalyzeLoop(SyntaxNodeAnalysisContext context, InvalidOptionReporter invalidOptions)
+    private static void AnalyzeLoop(OperationAnalysisContext context, InvalidOptionReporter invalidOptions)
     {
         if (RetryLoopShape.TryCreate(context) is { Bounded: false } loop)
         {

@@ -123,36 +123,23 @@ internal sealed class RetryLoopShape
         public RetryLoopShape? Value { get; }
     }
 
-    /// <summary>The loop statements a retry can be written with.</summary>
-    public static readonly ImmutableArray<SyntaxKind> LoopSyntaxKinds = ImmutableArray.Create(SyntaxKind.ForStatement, SyntaxKind.WhileStatement, SyntaxKind.DoStatement);
-
-    // The loop rules' syntax actions (one per analyzer) ask about the same loop statement: the name scan, the binding
-    // and the shape are computed once per statement and compilation (keyed by compilation: a syntax tree can be shared
-    // by several compilations, whose symbols differ).
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, StrongBox>> SyntaxCache = new();
+    // The loop rules' operation actions (one per analyzer) ask about the same loop: the name scan and the shape are
+    // computed once per loop operation (the driver hands every analyzer the same operation tree).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ILoopOperation, StrongBox> ActionCache = new();
 
     private static readonly StrongBox NotARetry = new(null);
 
     /// <summary>
-    /// The retry shape of the loop statement of a syntax-node action, or null. Loops are analyzed from syntax
-    /// actions rather than operation actions so that a compilation pays for binding only the loops that call a
-    /// send method by name: every app references HttpClient, few loop over it. The first loop rule to ask pays for
-    /// the statement; the others read the cache.
+    /// The retry shape of the loop of an <see cref="OperationKind.Loop"/> action, or null. A syntax scan for a call
+    /// named like a send method comes first: every app references HttpClient, few loop over it. Loops are analysed from
+    /// operation actions, on the tree the driver binds for every operation analyzer anyway, rather than by binding the
+    /// loop from a syntax action (<c>GetOperation</c>), which did the same binding earlier and charged it to the first
+    /// loop rule. The first loop rule to ask pays for the scan and the shape; the others read the cache.
     /// </summary>
-    public static RetryLoopShape? TryCreate(SyntaxNodeAnalysisContext context)
-    {
-        var byStatement = SyntaxCache.GetValue(context.SemanticModel.Compilation, static _ => new System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, StrongBox>());
-        if (byStatement.TryGetValue(context.Node, out var known))
-        {
-            return known.Value;
-        }
-
-        var box = MightSend(context.Node) && context.SemanticModel.GetOperation(context.Node, context.CancellationToken) is ILoopOperation loop
-            && TryCreate(loop) is { } shape
-            ? new StrongBox(shape)
-            : NotARetry;
-        return byStatement.GetOrAdd(context.Node, box).Value;
-    }
+    public static RetryLoopShape? TryCreate(OperationAnalysisContext context)
+        => context.Operation is ILoopOperation { LoopKind: LoopKind.For or LoopKind.While } loop
+            ? ActionCache.GetValue(loop, static l => MightSend(l.Syntax) ? new StrongBox(Create(l)) : NotARetry).Value
+            : null;
 
     /// <summary>The retry shape of <paramref name="loop"/>, or null when it is not provably a retry of one HTTP request.</summary>
     public static RetryLoopShape? TryCreate(ILoopOperation loop)
