@@ -154,10 +154,7 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
             .Add(HelperLengthKey, assignment.Syntax.Span.Length.ToString(CultureInfo.InvariantCulture))
             .Add(GuardStartKey, guard.Syntax.SpanStart.ToString(CultureInfo.InvariantCulture))
             .Add(GuardLengthKey, guard.Syntax.Span.Length.ToString(CultureInfo.InvariantCulture));
-        var descriptor = status == 503
-            ? Descriptors.SE1003_ServiceUnavailableWithoutRetryAfter
-            : Descriptors.SE1004_TooManyRequestsWithoutRetryAfter;
-        context.ReportDiagnostic(Diagnostic.Create(descriptor, location, properties));
+        Report(context, status, location, properties);
     }
 
     private static void Analyze(OperationAnalysisContext context, WellKnownTypes types, InvalidOptionReporter invalidOptions, IOperation operation, StatusSet statuses, ResponseStatusForm form, int status)
@@ -223,6 +220,12 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
                 .Add(GuardStartKey, guard.Syntax.SpanStart.ToString(CultureInfo.InvariantCulture))
                 .Add(GuardLengthKey, guard.Syntax.Span.Length.ToString(CultureInfo.InvariantCulture));
         }
+
+        Report(context, status, location, properties);
+    }
+
+    private static void Report(OperationAnalysisContext context, int status, Location location, ImmutableDictionary<string, string?> properties)
+    {
         var descriptor = status == 503
             ? Descriptors.SE1003_ServiceUnavailableWithoutRetryAfter
             : Descriptors.SE1004_TooManyRequestsWithoutRetryAfter;
