@@ -164,6 +164,8 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        // A status in a local that can hold others: each constant of this status is checked from where it is assigned.
+        var statusLocal = statuses.Single == status ? null : StatusLocal(operation);
         if (form == ResponseStatusForm.RejectionStatusCode)
         {
             if (HasOnRejectedThatMaySetHeader(operation, types))
@@ -171,23 +173,23 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
                 return;
             }
         }
-        else if (IsProvenSetInTree(operation, statuses, status))
+        else if (IsProvenSetInTree(operation, statusLocal, statuses, status))
         {
             // `Response.Headers.RetryAfter = "30";` right before (or after) the status: the tree proves what the graph
             // would answer, so it is not built.
 #if DEBUG
-            if (!IsHeaderSet(context, operation, statuses, status))
+            if (!IsHeaderSet(context, operation, statusLocal, statuses, status))
             {
                 throw new System.InvalidOperationException($"the tree proof of a Retry-After write disagrees with the graph at {operation.Syntax.GetLocation()}");
             }
 #endif
             return;
         }
-        else if (RetryAfterFlow.CannotBeSetIn(operation, operation.Root(), aroundOperationOnly: statuses.Single == status || StatusLocal(operation) is null))
+        else if (RetryAfterFlow.CannotBeSetIn(operation, operation.Root(), aroundOperationOnly: statusLocal is null))
         {
             // No header write is possible in this method, or none before the status and none on its way out: the graph would only say "not set". Not built.
 #if DEBUG
-            if (IsHeaderSet(context, operation, statuses, status))
+            if (IsHeaderSet(context, operation, statusLocal, statuses, status))
             {
                 throw new System.InvalidOperationException($"the syntax pre-check missed a Retry-After write or an unanalyzable graph at {operation.Syntax.GetLocation()}");
             }
@@ -197,7 +199,7 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
                 return;
             }
         }
-        else if (IsHeaderSet(context, operation, statuses, status))
+        else if (IsHeaderSet(context, operation, statusLocal, statuses, status))
         {
             return;
         }
@@ -233,16 +235,14 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>True when the header is set on the paths of this status, or the graph cannot tell (stay silent).</summary>
-    private static bool IsHeaderSet(OperationAnalysisContext context, IOperation operation, StatusSet statuses, int status)
+    private static bool IsHeaderSet(OperationAnalysisContext context, IOperation operation, ILocalSymbol? statusLocal, StatusSet statuses, int status)
     {
         var graph = TryGetGraph(context);
-        var statusLocal = StatusLocal(operation);
-        if (statusLocal is null || statuses.Single == status)
+        if (statusLocal is null)
         {
             return RetryAfterFlow.IsHeaderSetAround(operation, graph, out var analyzed) || !analyzed;
         }
 
-        // A status in a local: each constant of this status is checked from where it is assigned.
         return IsHeaderSetForEveryOrigin(operation, graph, statusLocal, statuses, status);
     }
 
@@ -250,9 +250,9 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
     /// True when the operation tree proves that <see cref="IsHeaderSet"/> answers true (<see cref="RetryAfterFlow.IsSetAroundInTree"/>);
     /// for a status in a local, each constant of this status must have the header set before its assignment.
     /// </summary>
-    private static bool IsProvenSetInTree(IOperation operation, StatusSet statuses, int status)
+    private static bool IsProvenSetInTree(IOperation operation, ILocalSymbol? statusLocal, StatusSet statuses, int status)
     {
-        if (statuses.Single == status || StatusLocal(operation) is null)
+        if (statusLocal is null)
         {
             return RetryAfterFlow.IsSetAroundInTree(operation);
         }
@@ -264,7 +264,7 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            if (member.Origin is null || operation.Syntax.Span.Contains(member.Origin.Syntax.Span) || !ReferenceEquals(member.Origin.Root(), operation.Root()))
+            if (AssignmentInThisMethod(member, operation) is not { } origin)
             {
                 if (!RetryAfterFlow.IsSetAroundInTree(operation))
                 {
@@ -274,7 +274,7 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            if (!RetryAfterFlow.IsSetBeforeInTree(member.Origin))
+            if (!RetryAfterFlow.IsSetBeforeInTree(origin))
             {
                 return false;
             }
@@ -282,6 +282,15 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
 
         return true;
     }
+
+    /// <summary>
+    /// Where a constant of a status local is assigned in this method, outside the status expression: it is checked from
+    /// there. Null (checked at the status itself) for a constant without such an assignment (a parameter, a helper's return).
+    /// </summary>
+    private static IOperation? AssignmentInThisMethod(StatusMember member, IOperation operation)
+        => member.Origin is { } origin && !operation.Syntax.Span.Contains(origin.Syntax.Span) && ReferenceEquals(origin.Root(), operation.Root())
+            ? origin
+            : null;
 
     /// <summary>The local the status is read from (<c>(int)code</c> → <c>code</c>), or null.</summary>
     private static ILocalSymbol? StatusLocal(IOperation operation)
@@ -303,7 +312,7 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            if (member.Origin is null || operation.Syntax.Span.Contains(member.Origin.Syntax.Span) || !ReferenceEquals(member.Origin.Root(), operation.Root()))
+            if (AssignmentInThisMethod(member, operation) is not { } origin)
             {
                 if (!RetryAfterFlow.IsHeaderSetAround(operation, graph, out var analyzedHere) && analyzedHere)
                 {
@@ -313,7 +322,7 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            if (!RetryAfterFlow.IsHeaderSetForValue(member.Origin, graph, local, status, out var analyzed) && analyzed)
+            if (!RetryAfterFlow.IsHeaderSetForValue(origin, graph, local, status, out var analyzed) && analyzed)
             {
                 return false;
             }
