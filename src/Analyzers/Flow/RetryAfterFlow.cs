@@ -348,6 +348,11 @@ internal static class RetryAfterFlow
 
         foreach (var node in statement.Syntax.DescendantNodesAndSelf())
         {
+            if (IsDeadEndExpression(node))
+            {
+                return false;
+            }
+
             switch (node.Kind())
             {
                 case SyntaxKind.ReturnStatement:
@@ -359,8 +364,6 @@ internal static class RetryAfterFlow
                 case SyntaxKind.GotoDefaultStatement:
                 case SyntaxKind.YieldBreakStatement:
                 case SyntaxKind.LabeledStatement:
-                case SyntaxKind.ThrowExpression:
-                case SyntaxKind.SwitchExpression:
                     return false;
             }
         }
@@ -368,15 +371,12 @@ internal static class RetryAfterFlow
         return true;
     }
 
-    /// <summary>
-    /// No <c>throw</c> expression and no switch expression (whose arms can all throw, or which can have none): the
-    /// expression's evaluation always has a path that completes.
-    /// </summary>
+    /// <summary>No dead-end expression (<see cref="IsDeadEndExpression"/>): the evaluation always has a path that completes.</summary>
     private static bool HasNoDeadEndExpression(SyntaxNode node)
     {
         foreach (var descendant in node.DescendantNodesAndSelf())
         {
-            if (descendant.IsKind(SyntaxKind.ThrowExpression) || descendant.IsKind(SyntaxKind.SwitchExpression))
+            if (IsDeadEndExpression(descendant))
             {
                 return false;
             }
@@ -384,6 +384,10 @@ internal static class RetryAfterFlow
 
         return true;
     }
+
+    /// <summary>A <c>throw</c> expression, or a switch expression (whose arms can all throw, or which can have none).</summary>
+    private static bool IsDeadEndExpression(SyntaxNode node)
+        => node.IsKind(SyntaxKind.ThrowExpression) || node.IsKind(SyntaxKind.SwitchExpression);
 
     /// <summary>
     /// An expression statement that is itself a Retry-After write (<see cref="RetryAfterHeader.IsWrite"/>) with nothing
