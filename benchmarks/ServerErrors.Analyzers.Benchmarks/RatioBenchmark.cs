@@ -73,7 +73,7 @@ public static class RatioBenchmark
 
         var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
         Console.WriteLine($"ServerErrors.Analyzers ratio benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load average {load}");
-        Console.WriteLine($"Roslyn {typeof(CSharpCompilation).Assembly.GetName().Version}, {(concurrent ? "concurrent" : "sequential")} compiler and driver, {warmup} warm-up + {runs} runs, scale {scale.ToString(CultureInfo.InvariantCulture)}");
+        Console.WriteLine($"Roslyn {typeof(CSharpCompilation).Assembly.GetName().Version}, {(concurrent ? "concurrent" : "sequential")} compiler and driver, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, {warmup} warm-up + {runs} runs, scale {scale.ToString(CultureInfo.InvariantCulture)}");
         Console.WriteLine($"{analyzers.Length} analyzers: {string.Join(", ", analyzers.Select(a => a.GetType().Name))}");
 
         var diagnostics = new StringBuilder();
