@@ -42,7 +42,11 @@ public sealed class NonIdempotentRetryAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        context.RegisterOperationAction(AnalyzeLoop, OperationKind.Loop);
+        if (RetryLoopShape.MayOccurIn(context.Compilation, context.CancellationToken))
+        {
+            context.RegisterOperationAction(AnalyzeLoop, OperationKind.Loop);
+        }
+
         var hasPolly = RetryLibraries.Get(context.Compilation) is not null;
         var hasBuilder = types.Get(WellKnownType.Microsoft_Extensions_DependencyInjection_IHttpClientBuilder) is not null;
         if (!hasPolly && !hasBuilder)

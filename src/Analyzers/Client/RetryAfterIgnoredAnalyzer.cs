@@ -41,7 +41,7 @@ public sealed class RetryAfterIgnoredAnalyzer : DiagnosticAnalyzer
 
     private static void OnCompilationStart(CompilationStartAnalysisContext context)
     {
-        if (WellKnownTypes.Get(context.Compilation).Get(WellKnownType.System_Net_Http_HttpClient) is not null)
+        if (RetryLoopShape.MayOccurIn(context.Compilation, context.CancellationToken))
         {
             context.RegisterOperationAction(AnalyzeLoop, OperationKind.Loop);
             context.RegisterSyntaxNodeAction(AnalyzeResend, Microsoft.CodeAnalysis.CSharp.SyntaxKind.IfStatement);
@@ -166,7 +166,8 @@ public sealed class RetryAfterIgnoredAnalyzer : DiagnosticAnalyzer
 
     private static void AnalyzeResend(SyntaxNodeAnalysisContext context)
     {
-        if (SingleResendShape.MightBe((Microsoft.CodeAnalysis.CSharp.Syntax.IfStatementSyntax)context.Node)
+        if (SourceWords.Contains(context.Node.SyntaxTree, Words.Send, context.CancellationToken)
+            && SingleResendShape.MightBe((Microsoft.CodeAnalysis.CSharp.Syntax.IfStatementSyntax)context.Node)
             && context.SemanticModel.GetOperation(context.Node, context.CancellationToken) is IConditionalOperation conditional
             && SingleResendShape.TryCreate(conditional) is { } resend)
         {

@@ -42,7 +42,7 @@ public sealed class RetryBackoffAnalyzer : DiagnosticAnalyzer
 
     private static void OnCompilationStart(CompilationStartAnalysisContext context)
     {
-        if (WellKnownTypes.Get(context.Compilation).Get(WellKnownType.System_Net_Http_HttpClient) is not null)
+        if (RetryLoopShape.MayOccurIn(context.Compilation, context.CancellationToken))
         {
             context.RegisterOperationAction(AnalyzeLoop, OperationKind.Loop);
         }

@@ -51,7 +51,7 @@ public sealed class RetryPredicateAnalyzer : DiagnosticAnalyzer
 
     private static void OnCompilationStart(CompilationStartAnalysisContext context)
     {
-        if (WellKnownTypes.Get(context.Compilation).Get(WellKnownType.System_Net_Http_HttpClient) is not null)
+        if (RetryLoopShape.MayOccurIn(context.Compilation, context.CancellationToken))
         {
             context.RegisterOperationAction(AnalyzeLoop, OperationKind.Loop);
         }

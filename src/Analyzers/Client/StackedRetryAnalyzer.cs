@@ -91,7 +91,11 @@ public sealed class StackedRetryAnalyzer : DiagnosticAnalyzer
         var collected = new Collected();
         var hasPolly = RetryLibraries.Get(context.Compilation) is not null;
         context.RegisterOperationAction(c => CollectInvocation(c, collected, hasPolly), OperationKind.Invocation);
-        context.RegisterOperationAction(c => CollectLoop(c, collected), OperationKind.Loop);
+        if (RetryLoopShape.MayOccurIn(context.Compilation, context.CancellationToken))
+        {
+            context.RegisterOperationAction(c => CollectLoop(c, collected), OperationKind.Loop);
+        }
+
         context.RegisterCompilationEndAction(c => Report(c, collected));
     }
 

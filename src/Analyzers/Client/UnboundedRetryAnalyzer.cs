@@ -45,7 +45,7 @@ public sealed class UnboundedRetryAnalyzer : DiagnosticAnalyzer
 
     private static void OnCompilationStart(CompilationStartAnalysisContext context)
     {
-        var hasHttpClient = WellKnownTypes.Get(context.Compilation).Get(WellKnownType.System_Net_Http_HttpClient) is not null;
+        var hasHttpClient = RetryLoopShape.MayOccurIn(context.Compilation, context.CancellationToken);
         var libraries = RetryLibraries.Get(context.Compilation);
         if (!hasHttpClient && libraries is null)
         {

@@ -138,8 +138,18 @@ internal sealed class RetryLoopShape
     /// </summary>
     public static RetryLoopShape? TryCreate(OperationAnalysisContext context)
         => context.Operation is ILoopOperation { LoopKind: LoopKind.For or LoopKind.While } loop
+            && SourceWords.Contains(loop.Syntax.SyntaxTree, Words.Send, context.CancellationToken)
             ? ActionCache.GetValue(loop, static l => MightSend(l.Syntax) ? new StrongBox(Create(l)) : NotARetry).Value
             : null;
+
+    /// <summary>
+    /// Whether a compilation can hold a retry loop (or SE2003's single resend), checked once at compilation start: it
+    /// references HttpClient (every app does) and some file calls a method named like a send method. A console app or a
+    /// library that never sends gets no loop actions at all.
+    /// </summary>
+    public static bool MayOccurIn(Compilation compilation, System.Threading.CancellationToken cancellationToken)
+        => WellKnownTypes.Get(compilation).Get(WellKnownType.System_Net_Http_HttpClient) is not null
+            && SourceWords.AnyTreeContains(compilation, Words.Send, cancellationToken);
 
     /// <summary>The retry shape of <paramref name="loop"/>, or null when it is not provably a retry of one HTTP request.</summary>
     public static RetryLoopShape? TryCreate(ILoopOperation loop)
