@@ -20,7 +20,7 @@ public static class Corpora
         .Add(MetadataReference.CreateFromFile(typeof(Polly.Policy).Assembly.Location))
         .Add(MetadataReference.CreateFromFile(typeof(Polly.ResiliencePipeline).Assembly.Location)));
 
-    public static ImmutableArray<string> Names { get; } = ImmutableArray.Create("dense", "realistic", "console");
+    public static ImmutableArray<string> Names { get; } = ImmutableArray.Create("dense", "realistic", "console", "business");
 
     /// <summary>The corpus by name; <paramref name="scale"/> multiplies its file count (1 = the documented size).</summary>
     public static CSharpCompilation Create(string name, double scale = 1.0, bool concurrentBuild = false) => name switch
@@ -31,6 +31,9 @@ public static class Corpora
         "realistic" => Create("Realistic", WebReferences.Value, Scaled(520, scale), i => i % 20 == 7 ? DenseWebFile(i) : BusinessFile(i, web: true), withStubs: true, concurrentBuild),
         // (c) A console app / library: no ASP.NET Core, no Polly, no retry loops.
         "console" => Create("Console", NetCoreReferences.Value, Scaled(500, scale), i => BusinessFile(i, web: false), withStubs: false, concurrentBuild),
+        // (d) The realistic corpus without its web error-handling files: what ordinary web code costs, where no rule can
+        // report; its floor is the driver's per-callback cost times the operation actions registered.
+        "business" => Create("Business", WebReferences.Value, Scaled(500, scale), i => BusinessFile(i, web: true), withStubs: true, concurrentBuild),
         _ => throw new ArgumentException($"unknown corpus '{name}' (expected one of: {string.Join(", ", Names)})"),
     };
 

@@ -21,7 +21,7 @@ public static class RatioBenchmark
 {
     private const string Usage = """
         ratio [options]
-          --corpus NAME      dense | realistic | console | all (default all); repeatable
+          --corpus NAME      dense | realistic | console | business | all (default all); repeatable
           --runs N           measured runs per corpus after warm-up (default 5)
           --warmup N         warm-up runs per corpus (default 1)
           --scale X          multiply every corpus's file count by X (default 1; linearity check)
