@@ -166,8 +166,19 @@ public sealed class RetryAfterIgnoredAnalyzer : DiagnosticAnalyzer
 
     private static void AnalyzeResend(SyntaxNodeAnalysisContext context)
     {
-        if (SourceWords.Contains(context.Node.SyntaxTree, Words.Send, context.CancellationToken)
-            && SingleResendShape.MightBe((Microsoft.CodeAnalysis.CSharp.Syntax.IfStatementSyntax)context.Node)
+        var node = (Microsoft.CodeAnalysis.CSharp.Syntax.IfStatementSyntax)context.Node;
+        if (!SourceWords.Contains(node.SyntaxTree, Words.Send, context.CancellationToken))
+        {
+#if DEBUG
+            if (SingleResendShape.MightBe(node))
+            {
+                throw new System.InvalidOperationException($"SourceWords missed a send name in the if statement at {node.GetLocation()}");
+            }
+#endif
+            return;
+        }
+
+        if (SingleResendShape.MightBe(node)
             && context.SemanticModel.GetOperation(context.Node, context.CancellationToken) is IConditionalOperation conditional
             && SingleResendShape.TryCreate(conditional) is { } resend)
         {

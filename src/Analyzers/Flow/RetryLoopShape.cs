@@ -137,10 +137,26 @@ internal sealed class RetryLoopShape
     /// loop rule. The first loop rule to ask pays for the scan and the shape; the others read the cache.
     /// </summary>
     public static RetryLoopShape? TryCreate(OperationAnalysisContext context)
-        => context.Operation is ILoopOperation { LoopKind: LoopKind.For or LoopKind.While } loop
-            && SourceWords.Contains(loop.Syntax.SyntaxTree, Words.Send, context.CancellationToken)
-            ? ActionCache.GetValue(loop, static l => MightSend(l.Syntax) ? new StrongBox(Create(l)) : NotARetry).Value
-            : null;
+    {
+        if (context.Operation is not ILoopOperation { LoopKind: LoopKind.For or LoopKind.While } loop)
+        {
+            return null;
+        }
+
+        // A file whose text names no send method cannot hold a send call (most files of an app).
+        if (!SourceWords.Contains(loop.Syntax.SyntaxTree, Words.Send, context.CancellationToken))
+        {
+#if DEBUG
+            if (MightSend(loop.Syntax))
+            {
+                throw new System.InvalidOperationException($"SourceWords missed a send name in the loop at {loop.Syntax.GetLocation()}");
+            }
+#endif
+            return null;
+        }
+
+        return ActionCache.GetValue(loop, static l => MightSend(l.Syntax) ? new StrongBox(Create(l)) : NotARetry).Value;
+    }
 
     /// <summary>
     /// Whether a compilation can hold a retry loop (or SE2003's single resend), checked once at compilation start: it
