@@ -34,14 +34,8 @@ internal enum Words
 /// </summary>
 internal static class SourceWords
 {
-    private const int MaxWordLength = 32;
-    private const int ChunkLength = 4096;
-
     private static readonly ConditionalWeakTable<SyntaxTree, Box> ByTree = new();
     private static readonly ConditionalWeakTable<Compilation, Box> ByCompilation = new();
-
-    [ThreadStatic]
-    private static char[]? t_chunk;
 
     private sealed class Box
     {
@@ -88,63 +82,69 @@ internal static class SourceWords
 
     private static Words Scan(SourceText text)
     {
-        var chunk = t_chunk ??= new char[ChunkLength];
-        var word = new char[MaxWordLength];
-        var length = 0;
-        var tooLong = false;
+        // A StringText (every parsed file) returns its string without copying.
+        var source = text.ToString();
         var found = Words.None;
-        var previous = '\0';
-        for (var start = 0; start < text.Length; start += ChunkLength)
+        var length = source.Length;
+        var k = 0;
+        while (k < length)
         {
-            var count = Math.Min(ChunkLength, text.Length - start);
-            text.CopyTo(start, chunk, 0, count);
-            for (var k = 0; k < count; k++)
+            var c = source[k];
+            if (c < 128 ? !AsciiIdentifierStart[c] : !char.IsLetter(c))
             {
-                var c = chunk[k];
-                if (previous == '\\' && (c == 'u' || c == 'U'))
+                if (c == '\\' && k + 1 < length && source[k + 1] is 'u' or 'U')
                 {
                     return Words.All;
                 }
 
-                if (c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '_' || c > 127 && IsIdentifierPart(c))
+                k++;
+                continue;
+            }
+
+            var start = k;
+            var ascii = c < 128;
+            for (k++; k < length; k++)
+            {
+                c = source[k];
+                if (c < 128)
                 {
-                    if (c > 127 && CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format)
+                    if (!AsciiIdentifierPart[c])
                     {
-                        continue;
+                        break;
                     }
-
-                    if (length < MaxWordLength)
-                    {
-                        word[length] = c;
-                    }
-                    else
-                    {
-                        tooLong = true;
-                    }
-
-                    length++;
+                }
+                else if (IsIdentifierPart(c))
+                {
+                    ascii = false;
                 }
                 else
                 {
-                    if (length > 0 && !tooLong)
-                    {
-                        found |= Classify(word, length);
-                    }
-
-                    length = 0;
-                    tooLong = false;
+                    break;
                 }
+            }
 
-                previous = c;
+            found |= ascii ? Classify(source, start, k - start) : ClassifyNonAscii(source, start, k - start);
+            if (found == Words.All)
+            {
+                return found;
             }
         }
 
-        if (length > 0 && !tooLong)
+        return found;
+    }
+
+    private static readonly bool[] AsciiIdentifierStart = CreateAsciiTable(digits: false);
+    private static readonly bool[] AsciiIdentifierPart = CreateAsciiTable(digits: true);
+
+    private static bool[] CreateAsciiTable(bool digits)
+    {
+        var table = new bool[128];
+        for (var c = 0; c < 128; c++)
         {
-            found |= Classify(word, length);
+            table[c] = c is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or '_' || digits && c is >= '0' and <= '9';
         }
 
-        return found;
+        return table;
     }
 
     private static bool IsIdentifierPart(char c)
@@ -152,23 +152,39 @@ internal static class SourceWords
             || CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark
                 or UnicodeCategory.ConnectorPunctuation or UnicodeCategory.Format;
 
-    private static Words Classify(char[] word, int length)
+    // An identifier with characters beyond ASCII: formatting characters are not part of its name (rare; copies).
+    private static Words ClassifyNonAscii(string source, int start, int length)
+    {
+        var name = new System.Text.StringBuilder(length);
+        for (var k = start; k < start + length; k++)
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(source[k]) != UnicodeCategory.Format)
+            {
+                name.Append(source[k]);
+            }
+        }
+
+        var text = name.ToString();
+        return Classify(text, 0, text.Length);
+    }
+
+    private static Words Classify(string source, int start, int length)
     {
         // Only identifiers that start like a send name are compared in full.
-        switch (word[0])
+        switch (source[start])
         {
-            case 'S' or 'G' or 'P' or 'D' when IsSendName(word, length):
+            case 'S' or 'G' or 'P' or 'D' when IsSendName(source, start, length):
                 return Words.Send;
             default:
                 return Words.None;
         }
     }
 
-    private static bool IsSendName(char[] word, int length)
+    private static bool IsSendName(string source, int start, int length)
     {
         foreach (var name in SendNames)
         {
-            if (name.Length == length && Equals(word, name))
+            if (name.Length == length && string.CompareOrdinal(source, start, name, 0, length) == 0)
             {
                 return true;
             }
@@ -184,17 +200,4 @@ internal static class SourceWords
         "GetStringAsync", "GetByteArrayAsync", "GetStreamAsync",
         "GetFromJsonAsync", "PostAsJsonAsync", "PutAsJsonAsync", "PatchAsJsonAsync", "DeleteFromJsonAsync",
     };
-
-    private static bool Equals(char[] word, string name)
-    {
-        for (var k = 0; k < name.Length; k++)
-        {
-            if (word[k] != name[k])
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 }
