@@ -147,16 +147,52 @@ public sealed class NonIdempotentRetryAnalyzer : DiagnosticAnalyzer
     {
         foreach (var reference in type.DeclaringSyntaxReferences)
         {
-            foreach (var node in reference.GetSyntax(cancellationToken).DescendantNodes())
+            var syntax = reference.GetSyntax(cancellationToken);
+            if (!MayNameKeyHeader(syntax, cancellationToken))
             {
-                if (node is LiteralExpressionSyntax literal && literal.Token.Value is string text && RequestMethod.IsIdempotencyHeader(text))
+#if DEBUG
+                if (NamesKeyHeader(syntax))
                 {
-                    return true;
+                    throw new System.InvalidOperationException($"MayNameKeyHeader missed an idempotency header in {type}");
                 }
+#endif
+                continue;
+            }
+
+            if (NamesKeyHeader(syntax))
+            {
+                return true;
             }
         }
 
         return false;
+    }
+
+    private static bool NamesKeyHeader(SyntaxNode syntax)
+    {
+        foreach (var node in syntax.DescendantNodes())
+        {
+            if (node is LiteralExpressionSyntax literal && literal.Token.Value is string text && RequestMethod.IsIdempotencyHeader(text))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Text pre-check for <see cref="NamesKeyHeader"/>: every idempotency header contains "Idempotency" or "Request-Id"
+    /// (any case), unless a literal spells it with escapes, so a declaration with neither and no backslash has none.
+    /// </summary>
+    private static bool MayNameKeyHeader(SyntaxNode syntax, System.Threading.CancellationToken cancellationToken)
+    {
+        // A parsed file's text is one string: ToString() does not copy it.
+        var text = syntax.SyntaxTree.GetText(cancellationToken).ToString();
+        var span = syntax.Span;
+        return text.IndexOf("Idempotency", span.Start, span.Length, System.StringComparison.OrdinalIgnoreCase) >= 0
+            || text.IndexOf("Request-Id", span.Start, span.Length, System.StringComparison.OrdinalIgnoreCase) >= 0
+            || text.IndexOf('\\', span.Start, span.Length) >= 0;
     }
 
     private static ImmutableDictionary<string, string?> Properties(string kind, string? retry)

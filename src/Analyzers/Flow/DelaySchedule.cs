@@ -116,7 +116,7 @@ internal static class DelaySchedule
         if (schedule is IInvocationOperation invocation)
         {
             var method = invocation.TargetMethod;
-            if (method.ContainingType is { Name: "Backoff" } && method.ContainingNamespace?.ToDisplayString() == "Polly.Contrib.WaitAndRetry")
+            if (method.ContainingType is { Name: "Backoff" } && SymbolNames.IsNamespace(method.ContainingNamespace, "Polly.Contrib.WaitAndRetry"))
             {
                 count = ArgumentInt(invocation, "retryCount");
                 switch (method.Name)

@@ -55,7 +55,7 @@ internal static class HttpReach
     /// <summary>The method is <c>HttpClient</c>'s (or <c>HttpMessageInvoker</c>'s, or a JSON extension on them).</summary>
     public static bool IsHttpClientMethod(IMethodSymbol method)
         => method.ContainingType is { Name: "HttpClient" or "HttpMessageInvoker" or "HttpClientJsonExtensions" } type
-            && type.ContainingNamespace?.ToDisplayString() is "System.Net.Http" or "System.Net.Http.Json";
+            && (SymbolNames.IsNamespace(type.ContainingNamespace, "System.Net.Http") || SymbolNames.IsNamespace(type.ContainingNamespace, "System.Net.Http.Json"));
 
     private sealed class Walker
     {

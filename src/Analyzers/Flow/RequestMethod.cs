@@ -15,6 +15,7 @@ internal static class RequestMethod
     /// (Mercado Pago and many in-house APIs), <c>X-Request-Id</c>/<c>Request-Id</c> (request-id based deduplication),
     /// <c>PayPal-Request-Id</c> and <c>Repeatability-Request-ID</c> (OASIS repeatable requests, Azure). Compared case-insensitively.
     /// </summary>
+    // Each contains "Idempotency" or "Request-Id": NonIdempotentRetryAnalyzer's text pre-check relies on it (a test checks).
     public static readonly string[] IdempotencyHeaders =
     {
         "Idempotency-Key", "X-Idempotency-Key", "Idempotency-Token", "X-Request-Id", "Request-Id", "PayPal-Request-Id", "Repeatability-Request-ID",

@@ -253,7 +253,7 @@ internal static class RetryAfterHeader
 
         return name is IPropertyReferenceOperation or IFieldReferenceOperation
             && ((IMemberReferenceOperation)name).Member is { Name: "RetryAfter", ContainingType: { Name: "MetadataName" } owner }
-            && owner.ContainingNamespace?.ToDisplayString() == "System.Threading.RateLimiting";
+            && SymbolNames.IsNamespace(owner.ContainingNamespace, "System.Threading.RateLimiting");
     }
 
     /// <summary>True for the constant <c>"Retry-After"</c> (any casing) and <c>HeaderNames.RetryAfter</c>.</summary>
@@ -294,7 +294,7 @@ internal static class RetryAfterHeader
     }
 
     private static bool IsIHeaderDictionary(ITypeSymbol type)
-        => type.Name == "IHeaderDictionary" && type.ContainingNamespace?.ToDisplayString() == "Microsoft.AspNetCore.Http";
+        => type.Name == "IHeaderDictionary" && SymbolNames.IsNamespace(type.ContainingNamespace, "Microsoft.AspNetCore.Http");
 
     public static IOperation WithoutConversions(IOperation operation)
     {

@@ -610,8 +610,8 @@ internal sealed class RetryLoopShape
                 return;
             }
 
-            if (method.Name == "Delay" && method.ContainingType is { Name: "Task" } task && task.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks"
-                || method.Name == "Sleep" && method.ContainingType is { Name: "Thread" } thread && thread.ContainingNamespace?.ToDisplayString() == "System.Threading")
+            if (method.Name == "Delay" && method.ContainingType is { Name: "Task" } task && SymbolNames.IsNamespace(task.ContainingNamespace, "System.Threading.Tasks")
+                || method.Name == "Sleep" && method.ContainingType is { Name: "Thread" } thread && SymbolNames.IsNamespace(thread.ContainingNamespace, "System.Threading"))
             {
                 // `Task.Delay(…);` as a statement (not awaited) does not wait.
                 if (method.Name != "Delay" || invocation.Parent is not IExpressionStatementOperation)

@@ -21,6 +21,17 @@ namespace ServerErrors.Analyzers.Tests.Rules;
 /// </summary>
 public class SE2005Tests
 {
+    [Fact]
+    public void EveryIdempotencyHeader_ContainsAWordOfTheTextPreCheck()
+    {
+        foreach (var header in ServerErrors.Analyzers.Flow.RequestMethod.IdempotencyHeaders)
+        {
+            Assert.True(
+                header.IndexOf("Idempotency", System.StringComparison.OrdinalIgnoreCase) >= 0 || header.IndexOf("Request-Id", System.StringComparison.OrdinalIgnoreCase) >= 0,
+                header);
+        }
+    }
+
     // ---- Hand-written retry loops ----
 
     [Fact]
