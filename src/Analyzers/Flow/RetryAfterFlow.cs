@@ -114,7 +114,7 @@ internal static class RetryAfterFlow
         }
 
         // The syntax of the function whose graph answers: the innermost lambda or local function, else the root.
-        var facts = RetryAfterHeader.Scan((function ?? root).Syntax, operation.Syntax.SpanStart);
+        var facts = RetryAfterHeader.ScanFunction((function ?? root).Syntax, operation.Syntax.SpanStart);
         if (facts == RetryAfterHeader.SyntaxFacts.None)
         {
             // In a lambda, a status local's constants may be assigned outside it, where another graph answers.

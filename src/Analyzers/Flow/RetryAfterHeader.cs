@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -75,9 +76,98 @@ internal static class RetryAfterHeader
     public static SyntaxFacts Scan(SyntaxNode node, int position)
     {
         var facts = SyntaxFacts.None;
+        foreach (var (itemPosition, fact) in Items(node))
+        {
+            facts |= fact == SyntaxFacts.Goto ? fact : itemPosition < position ? fact : (SyntaxFacts)((int)fact << 1);
+        }
+
+        return facts;
+    }
+
+    /// <summary>
+    /// <see cref="Scan(SyntaxNode, int)"/> for a function's whole syntax, where every status of the function asks with its
+    /// own position: the function is walked once (cached per node) and each question compares positions.
+    /// </summary>
+    public static SyntaxFacts ScanFunction(SyntaxNode function, int position)
+    {
+        var extent = Extents.GetValue(function, static f => new Extent(f));
+        var facts = SyntaxFacts.None;
+        if (extent.FirstWrite < position)
+        {
+            facts |= SyntaxFacts.WriteBefore;
+        }
+
+        if (extent.LastWrite >= position)
+        {
+            facts |= SyntaxFacts.WriteAfter;
+        }
+
+        if (extent.FirstLoop < position)
+        {
+            facts |= SyntaxFacts.LoopBefore;
+        }
+
+        if (extent.LastLoop >= position)
+        {
+            facts |= SyntaxFacts.LoopAfter;
+        }
+
+        if (extent.Goto)
+        {
+            facts |= SyntaxFacts.Goto;
+        }
+
+#if DEBUG
+        if (facts != Scan(function, position))
+        {
+            throw new InvalidOperationException($"ScanFunction disagrees with Scan at {position} in {function.GetLocation()}");
+        }
+#endif
+        return facts;
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SyntaxNode, Extent> Extents = new();
+
+    /// <summary>The first and last positions of the writes and loops <see cref="Items"/> finds in a function, and whether it has a goto.</summary>
+    private sealed class Extent
+    {
+        public Extent(SyntaxNode function)
+        {
+            foreach (var (position, fact) in Items(function))
+            {
+                switch (fact)
+                {
+                    case SyntaxFacts.WriteBefore:
+                        FirstWrite = Math.Min(FirstWrite, position);
+                        LastWrite = Math.Max(LastWrite, position);
+                        break;
+                    case SyntaxFacts.LoopBefore:
+                        FirstLoop = Math.Min(FirstLoop, position);
+                        LastLoop = Math.Max(LastLoop, position);
+                        break;
+                    default:
+                        Goto = true;
+                        break;
+                }
+            }
+        }
+
+        public int FirstWrite { get; } = int.MaxValue;
+
+        public int LastWrite { get; } = -1;
+
+        public int FirstLoop { get; } = int.MaxValue;
+
+        public int LastLoop { get; } = -1;
+
+        public bool Goto { get; }
+    }
+
+    /// <summary>The write, loop and goto items of <see cref="Scan(SyntaxNode, int)"/>: their start and kind (WriteBefore, LoopBefore or Goto).</summary>
+    private static IEnumerable<(int Position, SyntaxFacts Fact)> Items(SyntaxNode node)
+    {
         foreach (var item in node.DescendantNodesAndTokens())
         {
-            var before = item.SpanStart < position;
             if (item.IsToken)
             {
                 var token = item.AsToken();
@@ -87,7 +177,7 @@ internal static class RetryAfterHeader
                     if (text is "Add" or "TryAdd" or "Append" or "AppendCommaSeparatedValues" or "SetCommaSeparatedValues" or "AppendList"
                         || text.IndexOf("RetryAfter", StringComparison.OrdinalIgnoreCase) >= 0)
                     {
-                        facts |= before ? SyntaxFacts.WriteBefore : SyntaxFacts.WriteAfter;
+                        yield return (item.SpanStart, SyntaxFacts.WriteBefore);
                     }
                 }
 
@@ -99,24 +189,22 @@ internal static class RetryAfterHeader
                 case SyntaxKind.BracketedArgumentList:
                 case SyntaxKind.CollectionInitializerExpression:
                 case SyntaxKind.ComplexElementInitializerExpression:
-                    facts |= before ? SyntaxFacts.WriteBefore : SyntaxFacts.WriteAfter;
+                    yield return (item.SpanStart, SyntaxFacts.WriteBefore);
                     break;
                 case SyntaxKind.ForStatement:
                 case SyntaxKind.ForEachStatement:
                 case SyntaxKind.ForEachVariableStatement:
                 case SyntaxKind.WhileStatement:
                 case SyntaxKind.DoStatement:
-                    facts |= before ? SyntaxFacts.LoopBefore : SyntaxFacts.LoopAfter;
+                    yield return (item.SpanStart, SyntaxFacts.LoopBefore);
                     break;
                 case SyntaxKind.GotoStatement:
                 case SyntaxKind.GotoCaseStatement:
                 case SyntaxKind.GotoDefaultStatement:
-                    facts |= SyntaxFacts.Goto;
+                    yield return (item.SpanStart, SyntaxFacts.Goto);
                     break;
             }
         }
-
-        return facts;
     }
 
     /// <summary>
