@@ -80,6 +80,35 @@ internal static class SourceWords
         return box.Value;
     }
 
+    /// <summary>
+    /// False only when the text of <paramref name="syntax"/> contains neither <paramref name="first"/> nor
+    /// <paramref name="second"/> (any case) and nothing that could spell them otherwise: no backslash (an escape in an
+    /// identifier or a literal) and no character beyond ASCII (formatting characters the compiler drops from identifiers).
+    /// A pre-check before walking a subtree for names or literals that contain one of the two.
+    /// </summary>
+    public static bool SpanMayContain(SyntaxNode syntax, string first, string second, CancellationToken cancellationToken)
+    {
+        // A parsed file's text is one string: ToString() does not copy it.
+        var text = syntax.SyntaxTree.GetText(cancellationToken).ToString();
+        var start = syntax.Span.Start;
+        var length = syntax.Span.Length;
+        if (text.IndexOf(first, start, length, StringComparison.OrdinalIgnoreCase) >= 0
+            || text.IndexOf(second, start, length, StringComparison.OrdinalIgnoreCase) >= 0)
+        {
+            return true;
+        }
+
+        for (var k = start; k < start + length; k++)
+        {
+            if (text[k] is '\\' or > (char)127)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static Words Scan(SourceText text)
     {
         // A StringText (every parsed file) returns its string without copying.

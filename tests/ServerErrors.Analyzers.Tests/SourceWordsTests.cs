@@ -182,4 +182,25 @@ public class SourceWordsTests
             """);
         return test.RunAsync();
     }
+
+    [Theory]
+    [InlineData("class C { string h = \"retry-after\"; }", true)]
+    [InlineData("class C { object M(R r) => r.Headers.RetryAfter; }", true)]
+    [InlineData("class C { string h = \"Retry\\u002DAfter\"; }", true)]
+    [InlineData("class C { object M(R r) => r.Retry\u200BAfter; }", true)]
+    [InlineData("class C { object M(R r) => r.Headers.Location; }", false)]
+    public void SpanMayContain_FindsTheWordsOrFallsBack(string source, bool expected)
+    {
+        var root = CSharpSyntaxTree.ParseText(source).GetRoot();
+        var member = root.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MemberDeclarationSyntax>().Last();
+        Assert.Equal(expected, SourceWords.SpanMayContain(member, "RetryAfter", "Retry-After", default));
+    }
+
+    [Fact]
+    public void SpanMayContain_LooksOnlyInsideTheNode()
+    {
+        var root = CSharpSyntaxTree.ParseText("class A { int RetryAfter; } class B { int Location; }").GetRoot();
+        var b = root.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax>().Last();
+        Assert.False(SourceWords.SpanMayContain(b, "RetryAfter", "Retry-After", default));
+    }
 }

@@ -148,12 +148,13 @@ public sealed class NonIdempotentRetryAnalyzer : DiagnosticAnalyzer
         foreach (var reference in type.DeclaringSyntaxReferences)
         {
             var syntax = reference.GetSyntax(cancellationToken);
-            if (!MayNameKeyHeader(syntax, cancellationToken))
+            // Every idempotency header contains "Idempotency" or "Request-Id" (RequestMethod.IdempotencyHeaders).
+            if (!SourceWords.SpanMayContain(syntax, "Idempotency", "Request-Id", cancellationToken))
             {
 #if DEBUG
                 if (NamesKeyHeader(syntax))
                 {
-                    throw new System.InvalidOperationException($"MayNameKeyHeader missed an idempotency header in {type}");
+                    throw new System.InvalidOperationException($"SpanMayContain missed an idempotency header in {type}");
                 }
 #endif
                 continue;
@@ -179,20 +180,6 @@ public sealed class NonIdempotentRetryAnalyzer : DiagnosticAnalyzer
         }
 
         return false;
-    }
-
-    /// <summary>
-    /// Text pre-check for <see cref="NamesKeyHeader"/>: every idempotency header contains "Idempotency" or "Request-Id"
-    /// (any case), unless a literal spells it with escapes, so a declaration with neither and no backslash has none.
-    /// </summary>
-    private static bool MayNameKeyHeader(SyntaxNode syntax, System.Threading.CancellationToken cancellationToken)
-    {
-        // A parsed file's text is one string: ToString() does not copy it.
-        var text = syntax.SyntaxTree.GetText(cancellationToken).ToString();
-        var span = syntax.Span;
-        return text.IndexOf("Idempotency", span.Start, span.Length, System.StringComparison.OrdinalIgnoreCase) >= 0
-            || text.IndexOf("Request-Id", span.Start, span.Length, System.StringComparison.OrdinalIgnoreCase) >= 0
-            || text.IndexOf('\\', span.Start, span.Length) >= 0;
     }
 
     private static ImmutableDictionary<string, string?> Properties(string kind, string? retry)

@@ -281,6 +281,23 @@ internal static class DelaySchedule
     /// <summary>True when the operation reads the <c>Retry-After</c> header (<c>Headers.RetryAfter</c>, the "Retry-After" name) or Polly's <c>ShouldRetryAfterHeader</c>.</summary>
     public static bool ReadsRetryAfter(IOperation operation)
     {
+        // Each read names RetryAfter (the property, the field, ShouldRetryAfterHeader) or spells "Retry-After" in a literal.
+        if (!SourceWords.SpanMayContain(operation.Syntax, "RetryAfter", "Retry-After", default))
+        {
+#if DEBUG
+            if (ReadsRetryAfterInTree(operation))
+            {
+                throw new System.InvalidOperationException($"SpanMayContain missed a Retry-After read at {operation.Syntax.GetLocation()}");
+            }
+#endif
+            return false;
+        }
+
+        return ReadsRetryAfterInTree(operation);
+    }
+
+    private static bool ReadsRetryAfterInTree(IOperation operation)
+    {
         foreach (var descendant in operation.DescendantsAndSelf())
         {
             switch (descendant)
