@@ -76,96 +76,13 @@ public class SourceWordsTests
     }
 
     [Fact]
-    public Task EscapedSendName_InRetryLoop_StillReported() => Verify.VerifyCodeFixAsync(
-        """
-        public class Api
-        {
-            public async Task<HttpResponseMessage> Get(HttpClient client, string url)
-            {
-                [|while|] (true)
-                {
-                    var response = await client.\u0047etAsync(url);
-                    if ((int)response.StatusCode < 500)
-                    {
-                        return response;
-                    }
-
-                    await Task.Delay(TimeSpan.FromSeconds(1));
-                }
-            }
-        }
-        """,
-        """
-        public class Api
-        {
-            public async Task<HttpResponseMessage> Get(HttpClient client, string url)
-            {
-                var attempt = 0;
-                while (true)
-                {
-                    var response = await client.\u0047etAsync(url);
-                    if ((int)response.StatusCode < 500)
-                    {
-                        return response;
-                    }
-
-                    if (++attempt >= 3)
-                    {
-                        return response;
-                    }
-
-                    await Task.Delay(TimeSpan.FromSeconds(1));
-                }
-            }
-        }
-        """);
+    public Task EscapedSendName_InRetryLoop_StillReported()
+        => Verify.VerifyCodeFixAsync(UnboundedLoop("\\u0047etAsync"), BoundedLoop("\\u0047etAsync"));
 
     [Fact]
     public Task FileWithoutSend_NextToFileWithRetryLoop_OnlyTheLoopReported()
     {
-        var test = Verify.Create(
-            """
-            public class Api
-            {
-                public async Task<HttpResponseMessage> Get(HttpClient client, string url)
-                {
-                    [|while|] (true)
-                    {
-                        var response = await client.GetAsync(url);
-                        if ((int)response.StatusCode < 500)
-                        {
-                            return response;
-                        }
-
-                        await Task.Delay(TimeSpan.FromSeconds(1));
-                    }
-                }
-            }
-            """,
-            """
-            public class Api
-            {
-                public async Task<HttpResponseMessage> Get(HttpClient client, string url)
-                {
-                    var attempt = 0;
-                    while (true)
-                    {
-                        var response = await client.GetAsync(url);
-                        if ((int)response.StatusCode < 500)
-                        {
-                            return response;
-                        }
-
-                        if (++attempt >= 3)
-                        {
-                            return response;
-                        }
-
-                        await Task.Delay(TimeSpan.FromSeconds(1));
-                    }
-                }
-            }
-            """);
+        var test = Verify.Create(UnboundedLoop("GetAsync"), BoundedLoop("GetAsync"));
         test.AdditionalSources.Add("""
             using System.Threading.Tasks;
 
@@ -182,6 +99,51 @@ public class SourceWordsTests
             """);
         return test.RunAsync();
     }
+
+    // An SE2004 retry loop calling the send method `send`, and the same loop after the fix bounds it.
+    private static string UnboundedLoop(string send) => $$"""
+        public class Api
+        {
+            public async Task<HttpResponseMessage> Get(HttpClient client, string url)
+            {
+                [|while|] (true)
+                {
+                    var response = await client.{{send}}(url);
+                    if ((int)response.StatusCode < 500)
+                    {
+                        return response;
+                    }
+
+                    await Task.Delay(TimeSpan.FromSeconds(1));
+                }
+            }
+        }
+        """;
+
+    private static string BoundedLoop(string send) => $$"""
+        public class Api
+        {
+            public async Task<HttpResponseMessage> Get(HttpClient client, string url)
+            {
+                var attempt = 0;
+                while (true)
+                {
+                    var response = await client.{{send}}(url);
+                    if ((int)response.StatusCode < 500)
+                    {
+                        return response;
+                    }
+
+                    if (++attempt >= 3)
+                    {
+                        return response;
+                    }
+
+                    await Task.Delay(TimeSpan.FromSeconds(1));
+                }
+            }
+        }
+        """;
 
     [Theory]
     [InlineData("class C { string h = \"retry-after\"; }", true)]
