@@ -321,18 +321,8 @@ internal static class EnvironmentGuard
                 : null;
     }
 
-    /// <summary><c>ns?.ToDisplayString() is "Microsoft.Extensions.Hosting" or "Microsoft.AspNetCore.Hosting"</c>, without building the string.</summary>
     private static bool IsHostingNamespace(INamespaceSymbol? ns)
-    {
-        var result = ns is { Name: "Hosting", ContainingNamespace: { Name: "Extensions" or "AspNetCore", ContainingNamespace: { Name: "Microsoft", ContainingNamespace.IsGlobalNamespace: true } } };
-#if DEBUG
-        if (result != (ns?.ToDisplayString() is "Microsoft.Extensions.Hosting" or "Microsoft.AspNetCore.Hosting"))
-        {
-            throw new InvalidOperationException($"IsHostingNamespace disagrees with ToDisplayString for {ns}");
-        }
-#endif
-        return result;
-    }
+        => SymbolNames.IsNamespace(ns, "Microsoft.Extensions.Hosting") || SymbolNames.IsNamespace(ns, "Microsoft.AspNetCore.Hosting");
 
     private static bool IsShared(string environment)
         => string.Equals(environment, "Production", StringComparison.OrdinalIgnoreCase)

@@ -370,20 +370,7 @@ internal sealed class ExceptionTaint
     }
 
     private static bool IsTypeOrMemberInfo(ITypeSymbol type)
-        => type.Name == "Type" && IsSystemNamespace(type.ContainingNamespace);
-
-    /// <summary><c>ns?.ToDisplayString() == "System"</c> without building the display string (called for every member read).</summary>
-    private static bool IsSystemNamespace(INamespaceSymbol? ns)
-    {
-        var result = ns is { Name: "System", ContainingNamespace.IsGlobalNamespace: true };
-#if DEBUG
-        if (result != (ns?.ToDisplayString() == "System"))
-        {
-            throw new System.InvalidOperationException($"IsSystemNamespace disagrees with ToDisplayString for {ns}");
-        }
-#endif
-        return result;
-    }
+        => type.Name == "Type" && SymbolNames.IsNamespace(type.ContainingNamespace, "System");
 
     private IOperation? InvocationSource(IInvocationOperation invocation)
     {
@@ -434,7 +421,7 @@ internal sealed class ExceptionTaint
             return true;
         }
 
-        if (type.Name == "Convert" && IsSystemNamespace(type.ContainingNamespace))
+        if (type.Name == "Convert" && SymbolNames.IsNamespace(type.ContainingNamespace, "System"))
         {
             return true;
         }
