@@ -25,6 +25,9 @@ public class AnalyzerBenchmarks
         .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
         .ToImmutableArray();
 
+    /// <summary>The rule analyzers that the shipped families run, each on its own.</summary>
+    internal static readonly ImmutableArray<DiagnosticAnalyzer> Rules = Analyzers.OfType<AnalyzerFamily>().SelectMany(f => f.Rules).ToImmutableArray();
+
     internal CSharpCompilation WebCompilation = null!;
     private CSharpCompilation _console = null!;
 

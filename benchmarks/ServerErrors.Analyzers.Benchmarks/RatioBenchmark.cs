@@ -27,6 +27,8 @@ public static class RatioBenchmark
           --scale X          multiply every corpus's file count by X (default 1; linearity check)
           --concurrent       concurrent compiler and analyzer driver (default: both sequential, so CPU time compares with CPU time)
           --alone            also run each analyzer alone (shows what shared caches hide)
+          --rules            the ten rule analyzers, each as an analyzer of its own, instead of the two shipped families
+                             (a row per rule; the driver's per-analyzer cost is then paid ten times, as before issue 10)
           --only A,B         only the analyzers whose type names contain one of these
           --out FILE         where to write the diagnostics (default ratio-diagnostics.txt in the current directory)
           --compare FILE     compare the diagnostics with FILE (written by an earlier run); exit code 1 when they differ
@@ -37,7 +39,7 @@ public static class RatioBenchmark
         var corpora = new List<string>();
         int runs = 5, warmup = 1;
         double scale = 1.0;
-        bool concurrent = false, alone = false;
+        bool concurrent = false, alone = false, rules = false;
         string? only = null, compare = null;
         var output = "ratio-diagnostics.txt";
         for (var k = 0; k < args.Length; k++)
@@ -51,6 +53,7 @@ public static class RatioBenchmark
                 case "--scale": scale = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--concurrent": concurrent = true; break;
                 case "--alone": alone = true; break;
+                case "--rules": rules = true; break;
                 case "--only": only = Next(); break;
                 case "--out": output = Next(); break;
                 case "--compare": compare = Next(); break;
@@ -64,7 +67,7 @@ public static class RatioBenchmark
             corpora = Corpora.Names.ToList();
         }
 
-        var analyzers = AnalyzerBenchmarks.Analyzers;
+        var analyzers = rules ? AnalyzerBenchmarks.Rules : AnalyzerBenchmarks.Analyzers;
         if (only is not null)
         {
             var parts = only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -13,7 +13,6 @@ namespace ServerErrors.Analyzers.Client;
 /// retry whose executed delegate sends it, or a resilience handler of a typed client whose class sends POST/PATCH and
 /// whose retry does not skip unsafe methods.
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class NonIdempotentRetryAnalyzer : DiagnosticAnalyzer
 {
     internal const string KindKey = "Kind";

@@ -7,7 +7,6 @@ using ServerErrors.Analyzers.Flow;
 namespace ServerErrors.Analyzers.Client;
 
 /// <summary>SE2003: a retry (Polly v7/v8 policy or hand-written loop) whose condition names 503 or 429 but whose delay never looks at Retry-After.</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class RetryAfterIgnoredAnalyzer : DiagnosticAnalyzer
 {
     internal const string KindKey = "Kind";

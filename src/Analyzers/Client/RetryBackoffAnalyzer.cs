@@ -7,7 +7,6 @@ using ServerErrors.Analyzers.Flow;
 namespace ServerErrors.Analyzers.Client;
 
 /// <summary>SE2002: a retry policy or hand-written retry loop that waits not at all or a constant time between attempts.</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class RetryBackoffAnalyzer : DiagnosticAnalyzer
 {
     internal const string KindKey = "Kind";

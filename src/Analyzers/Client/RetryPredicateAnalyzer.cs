@@ -8,7 +8,6 @@ using ServerErrors.Analyzers.Flow;
 namespace ServerErrors.Analyzers.Client;
 
 /// <summary>SE2001: a retry policy or hand-written retry loop whose condition admits 4xx client errors other than 408 and 429.</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class RetryPredicateAnalyzer : DiagnosticAnalyzer
 {
     /// <summary>Property bag key telling the fix which form was reported.</summary>

@@ -14,7 +14,6 @@ namespace ServerErrors.Analyzers.Client;
 /// inside a typed client whose registration retries. Registrations and retries can sit in different files, so the
 /// operation actions only collect and the compilation-end action reports.
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class StackedRetryAnalyzer : DiagnosticAnalyzer
 {
     internal const string KindKey = "Kind";

@@ -7,7 +7,6 @@ using ServerErrors.Analyzers.Flow;
 namespace ServerErrors.Analyzers.Client;
 
 /// <summary>SE2004: <c>RetryForever*</c>, <c>WaitAndRetryForever*</c>, <c>MaxRetryAttempts = int.MaxValue</c> and hand-written retry loops without an attempt limit.</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class UnboundedRetryAnalyzer : DiagnosticAnalyzer
 {
     internal const string KindKey = "Kind";

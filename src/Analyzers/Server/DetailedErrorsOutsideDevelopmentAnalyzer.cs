@@ -16,7 +16,6 @@ namespace ServerErrors.Analyzers.Server;
 /// CoreWCF <c>ServiceDebugBehavior.IncludeExceptionDetailInFaults = true</c> — outside an IsDevelopment() guard; and an
 /// <c>EnvironmentName = "Development"</c> assignment that makes such a guard always true.
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class DetailedErrorsOutsideDevelopmentAnalyzer : DiagnosticAnalyzer
 {
     /// <summary>Property bag key telling the fix which form was reported.</summary>

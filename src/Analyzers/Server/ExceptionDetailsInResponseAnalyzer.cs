@@ -14,7 +14,6 @@ namespace ServerErrors.Analyzers.Server;
 /// of a 5xx response: MVC <c>StatusCode</c>/<c>Problem</c>/<c>ObjectResult</c>/<c>JsonResult</c>/<c>ContentResult</c>,
 /// minimal-API <c>Results</c>/<c>TypedResults</c>, <c>HttpResponse</c> writes and problem-details writers.
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =

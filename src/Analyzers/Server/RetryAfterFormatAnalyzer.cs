@@ -7,7 +7,6 @@ using ServerErrors.Analyzers.Flow;
 namespace ServerErrors.Analyzers.Server;
 
 /// <summary>SE1005: a Retry-After header value that is neither delta-seconds nor an HTTP-date.</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class RetryAfterFormatAnalyzer : DiagnosticAnalyzer
 {
     /// <summary>Property: a <see cref="RetryAfterValueKind"/> name telling the fix what to rewrite.</summary>

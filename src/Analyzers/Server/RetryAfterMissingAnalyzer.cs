@@ -16,7 +16,6 @@ namespace ServerErrors.Analyzers.Server;
 /// SE0001 is reported at the first SE1003/SE1004 diagnostic whose file is configured with the bad value: that is
 /// where it would otherwise silently change the fix (see <see cref="InvalidOptionReporter"/>).
 /// </remarks>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
 {
     /// <summary>Property: how the status is produced (a <see cref="ResponseStatusForm"/> name).</summary>
