@@ -34,7 +34,9 @@ public sealed class NonIdempotentRetryCodeFix : CodeFixProvider
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.SE2005_NonIdempotentRetry.Id);
 
-    public override FixAllProvider GetFixAllProvider() => new SequentialFixAll("Fix retries of non-idempotent requests", d => d.Location, ApplyAsync);
+    public override FixAllProvider GetFixAllProvider() => new DefaultKeyFixAll(
+        new SequentialFixAll("Fix retries of non-idempotent requests", d => d.Location, ApplyAsync),
+        RetrySafelyKey);
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {

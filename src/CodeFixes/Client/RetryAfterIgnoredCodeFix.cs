@@ -24,7 +24,7 @@ public sealed class RetryAfterIgnoredCodeFix : CodeFixProvider
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.SE2003_RetryIgnoresRetryAfter.Id);
 
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    public override FixAllProvider GetFixAllProvider() => new DefaultKeyFixAll(WellKnownFixAllProviders.BatchFixer, WaitForRetryAfterKey);
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {

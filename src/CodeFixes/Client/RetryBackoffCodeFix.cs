@@ -26,7 +26,7 @@ public sealed class RetryBackoffCodeFix : CodeFixProvider
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.SE2002_RetryWithoutBackoff.Id);
 
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    public override FixAllProvider GetFixAllProvider() => new DefaultKeyFixAll(WellKnownFixAllProviders.BatchFixer, ExponentialBackoffKey);
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {

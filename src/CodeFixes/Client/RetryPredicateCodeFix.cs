@@ -44,7 +44,7 @@ public sealed class RetryPredicateCodeFix : CodeFixProvider
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.SE2001_RetriesClientErrors.Id);
 
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    public override FixAllProvider GetFixAllProvider() => new DefaultKeyFixAll(WellKnownFixAllProviders.BatchFixer, TransientOnlyKey);
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {

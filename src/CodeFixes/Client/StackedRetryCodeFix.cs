@@ -28,7 +28,9 @@ public sealed class StackedRetryCodeFix : CodeFixProvider
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.SE2006_StackedRetry.Id);
 
-    public override FixAllProvider GetFixAllProvider() => new SequentialFixAll("Keep one retry layer per client", Target, ApplyAsync);
+    public override FixAllProvider GetFixAllProvider() => new DefaultKeyFixAll(
+        new SequentialFixAll("Keep one retry layer per client", Target, ApplyAsync),
+        OneLayerKey);
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {

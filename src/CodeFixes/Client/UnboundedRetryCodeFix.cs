@@ -24,7 +24,7 @@ public sealed class UnboundedRetryCodeFix : CodeFixProvider
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.SE2004_UnboundedRetry.Id);
 
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    public override FixAllProvider GetFixAllProvider() => new DefaultKeyFixAll(WellKnownFixAllProviders.BatchFixer, BoundKey);
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {

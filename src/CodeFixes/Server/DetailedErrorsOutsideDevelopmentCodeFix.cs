@@ -28,7 +28,7 @@ public sealed class DetailedErrorsOutsideDevelopmentCodeFix : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.SE1002_DetailedErrorsOutsideDevelopment.Id);
 
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    public override FixAllProvider GetFixAllProvider() => new DefaultKeyFixAll(WellKnownFixAllProviders.BatchFixer, OnlyInDevelopmentKey);
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {

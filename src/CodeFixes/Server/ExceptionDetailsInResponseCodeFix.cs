@@ -35,11 +35,13 @@ public sealed class ExceptionDetailsInResponseCodeFix : CodeFixProvider
 
     // Fixes one leak after the other on the updated document, so that several leaks in one object or one catch block
     // combine (one request id, one log call); catch variables the fixes left unused are dropped at the end.
-    public override FixAllProvider GetFixAllProvider() => new SequentialFixAll(
-        key => key == GenericMessageAndLogKey ? GenericMessageAndLogTitle : GenericMessageTitle,
-        d => d.Location,
-        FixOneOfAllAsync,
-        DropNewlyUnusedCatchVariablesAsync);
+    public override FixAllProvider GetFixAllProvider() => new DefaultKeyFixAll(
+        new SequentialFixAll(
+            key => key == GenericMessageAndLogKey ? GenericMessageAndLogTitle : GenericMessageTitle,
+            d => d.Location,
+            FixOneOfAllAsync,
+            DropNewlyUnusedCatchVariablesAsync),
+        GenericMessageAndLogKey);
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {

@@ -11,7 +11,8 @@ namespace ServerErrors.Analyzers.Tests.Verifiers;
 /// What <c>dotnet format analyzers</c> does with one rule: it takes the first diagnostic of the rule, the first code
 /// action offered for it and that action's equivalence key, and runs the fix provider's FixAll once, in solution scope,
 /// with that key. Checks that this one pass leaves none of the rule's diagnostics, that the code still compiles, and
-/// (unless the rule documents a deliberate exception) that every diagnostic's first action has the same key.
+/// (unless the rule documents a deliberate exception) that every diagnostic's first action has the same key; and that
+/// the pass with no key (dotnet format's case when another rule of the same family reported first) gives the same code.
 /// </summary>
 public sealed class FormatPassTest<TAnalyzer, TCodeFix>
     where TAnalyzer : DiagnosticAnalyzer, new()
@@ -54,16 +55,15 @@ public sealed class FormatPassTest<TAnalyzer, TCodeFix>
             Assert.True(keys.Distinct().Count() == 1, "First actions differ in equivalence key: " + string.Join(", ", keys));
         }
 
-        foreach (var id in diagnostics.Select(d => d.Id).Distinct())
+        var original = solution;
+        solution = await PassAsync(original, harness, fix, diagnostics, id => keys[diagnostics.FindIndex(d => d.Id == id)]);
+
+        // The package ships families that report several rules: when dotnet format's first diagnostic is another
+        // rule's, this fix offers no action for it and FixAll is asked with a null key. It must do the same.
+        var withoutKey = await PassAsync(original, harness, fix, diagnostics, _ => null);
+        foreach (var document in solution.Projects.Single().Documents)
         {
-            var first = diagnostics.First(d => d.Id == id);
-            var key = keys[diagnostics.IndexOf(first)];
-            var context = new FixAllContext(
-                solution.GetDocument(first.Location.SourceTree)!, fix, FixAllScope.Solution, key, ImmutableArray.Create(id), new Provider(harness), CancellationToken.None);
-            var action = await fix.GetFixAllProvider()!.GetFixAsync(context);
-            Assert.True(action is not null, $"FixAll offered no action for {id} with key {key}.");
-            var operations = await action!.GetOperationsAsync(CancellationToken.None);
-            solution = operations.OfType<ApplyChangesOperation>().Single().ChangedSolution;
+            Assert.Equal((await document.GetTextAsync()).ToString(), (await withoutKey.GetDocument(document.Id)!.GetTextAsync()).ToString());
         }
 
         project = solution.Projects.Single();
@@ -71,6 +71,23 @@ public sealed class FormatPassTest<TAnalyzer, TCodeFix>
         var left = (await harness.GetDiagnosticsAsync(project)).Where(d => fix.FixableDiagnosticIds.Contains(d.Id)).ToList();
         Assert.True(left.Count == 0, "One FixAll pass left:\n" + string.Join("\n", left.Select(d => $"  {d.Id} {d.Location.GetLineSpan()}: {d.Location.SourceTree!.GetText().ToString(d.Location.SourceSpan)}"))
             + "\n--- code ---\n" + (await project.Documents.First().GetTextAsync()));
+    }
+
+    private static async Task<Solution> PassAsync(Solution solution, AnalyzerTest<TAnalyzer> harness, TCodeFix fix, List<Diagnostic> diagnostics, Func<string, string?> keyOf)
+    {
+        foreach (var id in diagnostics.Select(d => d.Id).Distinct())
+        {
+            var first = diagnostics.First(d => d.Id == id);
+            var key = keyOf(id);
+            var context = new FixAllContext(
+                solution.GetDocument(first.Location.SourceTree)!, fix, FixAllScope.Solution, key!, ImmutableArray.Create(id), new Provider(harness), CancellationToken.None);
+            var action = await fix.GetFixAllProvider()!.GetFixAsync(context);
+            Assert.True(action is not null, $"FixAll offered no action for {id} with key {key ?? "null"}.");
+            var operations = await action!.GetOperationsAsync(CancellationToken.None);
+            solution = operations.OfType<ApplyChangesOperation>().Single().ChangedSolution;
+        }
+
+        return solution;
     }
 
     private sealed class Provider : FixAllContext.DiagnosticProvider
