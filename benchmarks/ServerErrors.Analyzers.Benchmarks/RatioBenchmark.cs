@@ -29,6 +29,8 @@ public static class RatioBenchmark
           --alone            also run each analyzer alone (shows what shared caches hide)
           --rules            the ten rule analyzers, each as an analyzer of its own, instead of the two shipped families
                              (a row per rule; the driver's per-analyzer cost is then paid ten times, as before issue 10)
+          --pair N           after the main run, N rounds of (the two families, then the ten rule analyzers), each a
+                             fresh measurement in this process: what the families change, without the drift between processes
           --only A,B         only the analyzers whose type names contain one of these
           --out FILE         where to write the diagnostics (default ratio-diagnostics.txt in the current directory)
           --compare FILE     compare the diagnostics with FILE (written by an earlier run); exit code 1 when they differ
@@ -37,7 +39,7 @@ public static class RatioBenchmark
     public static int Run(string[] args)
     {
         var corpora = new List<string>();
-        int runs = 5, warmup = 1;
+        int runs = 5, warmup = 1, pairs = 0;
         double scale = 1.0;
         bool concurrent = false, alone = false, rules = false;
         string? only = null, compare = null;
@@ -54,6 +56,7 @@ public static class RatioBenchmark
                 case "--concurrent": concurrent = true; break;
                 case "--alone": alone = true; break;
                 case "--rules": rules = true; break;
+                case "--pair": pairs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--only": only = Next(); break;
                 case "--out": output = Next(); break;
                 case "--compare": compare = Next(); break;
@@ -107,6 +110,16 @@ public static class RatioBenchmark
             foreach (var line in result.Diagnostics)
             {
                 diagnostics.Append(name).Append(' ').AppendLine(line);
+            }
+
+            for (var round = 1; round <= pairs; round++)
+            {
+                foreach (var (what, set) in new[] { ("families", AnalyzerBenchmarks.Analyzers), ("rules", AnalyzerBenchmarks.Rules) })
+                {
+                    var paired = Measure(compilation, set, warmup: 1, runs, concurrent);
+                    exceptions += paired.Exceptions;
+                    Console.WriteLine($"  pair {round} {what,-8}  compile min {paired.Compile.Min(),8:0.0} ms  ours min {paired.Total.Min(),7:0.0} / median {Median(paired.Total),7:0.0} ms  ratio min {Ratio(paired.Total.Min(), paired.Compile.Min())}  median {Ratio(Median(paired.Total), Median(paired.Compile))}");
+                }
             }
 
             if (alone && analyzers.Length > 1)

@@ -12,10 +12,10 @@ namespace ServerErrors.Analyzers;
 /// per <see cref="OperationKind"/> that calls each rule's action in turn.
 /// </summary>
 /// <remarks>
-/// The driver pays a fixed cost per analyzer for every operation it visits and every action it calls (context,
-/// telemetry, exception guard), however quickly the action returns. Ten rules that each register
-/// <c>Invocation</c>, <c>ObjectCreation</c> and <c>SimpleAssignment</c> paid it ten times per operation of ordinary code,
-/// which no rule is about: about 1 % of compile time on the benchmark's business corpus (docs/performance.md).
+/// The driver pays a fixed cost per analyzer for every action it calls (context, telemetry, exception guard), however
+/// quickly the action returns. Ten rules that each register <c>Invocation</c>, <c>ObjectCreation</c> and
+/// <c>SimpleAssignment</c> paid it ten times per operation of ordinary code, which no rule is about; two families pay it
+/// twice (10–15 % less on the benchmark's realistic corpus, docs/performance.md).
 /// <para>
 /// Each rule stays a <see cref="DiagnosticAnalyzer"/> of its own (one file per rule, tested alone) but carries no
 /// <see cref="DiagnosticAnalyzerAttribute"/>: the host loads only the families. A family runs each rule's

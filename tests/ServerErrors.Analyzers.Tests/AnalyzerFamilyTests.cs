@@ -197,7 +197,7 @@ public class AnalyzerFamilyTests
             "Family",
             PolicyVerifier<Client.RetryRulesAnalyzer, CodeFixes.Client.StackedRetryCodeFix>.AllStubs
                 .Select((stub, i) => CSharpSyntaxTree.ParseText(stub, path: $"/src/Stub{i}.cs"))
-                .Append(CSharpSyntaxTree.ParseText(Usings, path: "/src/Usings.cs"))
+                .Append(CSharpSyntaxTree.ParseText(RobustnessTests.Usings, path: "/src/Usings.cs"))
                 .Append(CSharpSyntaxTree.ParseText(source.StartsWith("samples/", StringComparison.Ordinal) ? File.ReadAllText(Path.Combine(RepositoryFiles.Root, source)) : source, path: "/src/Test.cs")),
             TestReferences.AspNetCore.AddRange(TestReferences.Polly),
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
@@ -212,25 +212,6 @@ public class AnalyzerFamilyTests
 
     private static IEnumerable<string> Describe(ImmutableArray<Diagnostic> diagnostics)
         => diagnostics.Select(d => $"{d.Id} {d.Location.GetLineSpan()} {d.GetMessage()} {string.Join(",", d.Properties.OrderBy(p => p.Key).Select(p => p.Key + "=" + p.Value))}");
-
-    private const string Usings = """
-        global using System;
-        global using System.Collections.Generic;
-        global using System.IO;
-        global using System.Linq;
-        global using System.Net.Http;
-        global using System.Net.Http.Json;
-        global using System.Threading;
-        global using System.Threading.Tasks;
-        global using Microsoft.AspNetCore.Builder;
-        global using Microsoft.AspNetCore.Hosting;
-        global using Microsoft.AspNetCore.Http;
-        global using Microsoft.AspNetCore.Routing;
-        global using Microsoft.Extensions.Configuration;
-        global using Microsoft.Extensions.DependencyInjection;
-        global using Microsoft.Extensions.Hosting;
-        global using Microsoft.Extensions.Logging;
-        """;
 
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     private sealed class ProbeFamily : AnalyzerFamily

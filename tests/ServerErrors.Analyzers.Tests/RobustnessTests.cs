@@ -109,7 +109,8 @@ public class RobustnessTests
         return diagnostics.Length;
     }
 
-    private const string Usings = """
+    /// <summary>The global usings of a web project, shared with <see cref="AnalyzerFamilyTests"/>.</summary>
+    internal const string Usings = """
         global using System;
         global using System.Collections.Generic;
         global using System.IO;
