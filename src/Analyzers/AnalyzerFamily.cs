@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -188,8 +189,7 @@ public abstract class AnalyzerFamily : DiagnosticAnalyzer
         }
 
         public override void ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags analysisMode)
-        {
-        }
+            => Debug.Assert(analysisMode == GeneratedCode.Flags, _rule.GetType().Name + " asks for other generated-code flags than its family sets");
 
         public override void RegisterCompilationStartAction(Action<CompilationStartAnalysisContext> action) => _starts.Add((_rule, action));
 
@@ -214,6 +214,8 @@ public abstract class AnalyzerFamily : DiagnosticAnalyzer
         public override void RegisterOperationBlockAction(Action<OperationBlockAnalysisContext> action) => _family.RegisterOperationBlockAction(action);
 
         public override void RegisterSymbolStartAction(Action<SymbolStartAnalysisContext> action, SymbolKind symbolKind) => _family.RegisterSymbolStartAction(action, symbolKind);
+
+        public override void RegisterAdditionalFileAction(Action<AdditionalFileAnalysisContext> action) => _family.RegisterAdditionalFileAction(action);
     }
 
     /// <summary>What a rule's compilation-start action sees: operation actions are collected by kind, the rest goes through.</summary>
@@ -264,5 +266,7 @@ public abstract class AnalyzerFamily : DiagnosticAnalyzer
         public override void RegisterOperationBlockStartAction(Action<OperationBlockStartAnalysisContext> action) => _family.RegisterOperationBlockStartAction(action);
 
         public override void RegisterOperationBlockAction(Action<OperationBlockAnalysisContext> action) => _family.RegisterOperationBlockAction(action);
+
+        public override void RegisterAdditionalFileAction(Action<AdditionalFileAnalysisContext> action) => _family.RegisterAdditionalFileAction(action);
     }
 }

@@ -238,7 +238,7 @@ public class AnalyzerFamilyTests
         public override void Initialize(AnalysisContext context)
         {
             context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Flags);
             context.RegisterCompilationStartAction(start =>
             {
                 Started = true;
