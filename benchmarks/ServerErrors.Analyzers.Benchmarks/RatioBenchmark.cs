@@ -158,6 +158,8 @@ public static class RatioBenchmark
         List<double> Floor,
         List<double> Replay,
         List<double> Wall,
+        List<double> CompilePauses,
+        List<double> DriverPauses,
         ImmutableArray<string> Diagnostics,
         Dictionary<string, int> Counts,
         int Exceptions);
@@ -169,6 +171,8 @@ public static class RatioBenchmark
         var total = new List<double>();
         var floor = new List<double>();
         var wall = new List<double>();
+        var compilePauses = new List<double>();
+        var driverPauses = new List<double>();
         var floorAnalyzer = new EmptyOperationAnalyzer();
         var withFloor = analyzers.Add(floorAnalyzer);
         ReplayAnalyzer? replay = null;
@@ -183,10 +187,12 @@ public static class RatioBenchmark
             GC.WaitForPendingFinalizers();
             GC.Collect();
             var clone = compilation.Clone();
+            var pausedBefore = GC.GetTotalPauseDuration();
             var watch = Stopwatch.StartNew();
             clone.GetDiagnostics();
             watch.Stop();
             var compileMs = watch.Elapsed.TotalMilliseconds;
+            var compilePausedMs = (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds;
 
             GC.Collect();
             GC.WaitForPendingFinalizers();
@@ -203,9 +209,11 @@ public static class RatioBenchmark
                 logAnalyzerExecutionTime: true,
                 reportSuppressedDiagnostics: false);
             var withAnalyzers = compilation.Clone().WithAnalyzers(withFloor, options);
+            pausedBefore = GC.GetTotalPauseDuration();
             watch.Restart();
             var all = withAnalyzers.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
             watch.Stop();
+            var driverPausedMs = (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds;
             var found = all.RemoveAll(d => d.Id == "BENCH001");
             exceptions += errors;
             // A reference analyzer, in a driver run of its own, reports the same diagnostics at the same places: what
@@ -226,6 +234,8 @@ public static class RatioBenchmark
 
             compile.Add(compileMs);
             wall.Add(watch.Elapsed.TotalMilliseconds);
+            compilePauses.Add(compilePausedMs);
+            driverPauses.Add(driverPausedMs);
             var sum = 0.0;
             for (var a = 0; a < analyzers.Length; a++)
             {
@@ -252,7 +262,7 @@ public static class RatioBenchmark
             }
         }
 
-        return new Result(compile, perAnalyzer, total, floor, replayTimes, wall, lines, counts, exceptions);
+        return new Result(compile, perAnalyzer, total, floor, replayTimes, wall, compilePauses, driverPauses, lines, counts, exceptions);
     }
 
     private static void Print(Result result, ImmutableArray<DiagnosticAnalyzer> analyzers)
@@ -261,6 +271,8 @@ public static class RatioBenchmark
         var compileMedian = Median(result.Compile);
         Console.WriteLine($"  compiler GetDiagnostics(): min {compileMin,8:0.0} ms  median {compileMedian,8:0.0} ms");
         Console.WriteLine($"  driver wall time (analyzers + trivial analyzer + binding): median {Median(result.Wall):0.0} ms");
+        // Every thread stops for a GC, and a pause is charged to whatever runs: a run with more pauses is slower for both.
+        Console.WriteLine($"  GC pauses (all threads stopped), median: {Median(result.CompilePauses):0.0} ms during the compile, {Median(result.DriverPauses):0.0} ms during the driver run");
         Console.WriteLine($"  {"analyzer",-48} {"min ms",9} {"median ms",10} {"ratio min",10} {"ratio median",13}");
         for (var a = 0; a < analyzers.Length; a++)
         {
