@@ -31,10 +31,14 @@ public static class RatioBenchmark
                              (a row per rule; the driver's per-analyzer cost is then paid ten times, as before issue 10)
           --pair N           after the main run, N rounds of (the two families, then the ten rule analyzers), each a
                              fresh measurement in this process: what the families change, without the drift between processes
+          --floor-run        per run, also a driver run with only the trivial analyzer: its GC pauses and allocations
+                             are what the driver costs without us
           --only A,B         only the analyzers whose type names contain one of these
           --out FILE         where to write the diagnostics (default ratio-diagnostics.txt in the current directory)
           --compare FILE     compare the diagnostics with FILE (written by an earlier run); exit code 1 when they differ
         """;
+
+    private static bool s_floorRun;
 
     public static int Run(string[] args)
     {
@@ -56,6 +60,7 @@ public static class RatioBenchmark
                 case "--concurrent": concurrent = true; break;
                 case "--alone": alone = true; break;
                 case "--rules": rules = true; break;
+                case "--floor-run": s_floorRun = true; break;
                 case "--pair": pairs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--only": only = Next(); break;
                 case "--out": output = Next(); break;
@@ -160,6 +165,9 @@ public static class RatioBenchmark
         List<double> Wall,
         List<double> CompilePauses,
         List<double> DriverPauses,
+        List<double> FloorPauses,
+        List<double> DriverAllocated,
+        List<double> FloorAllocated,
         ImmutableArray<string> Diagnostics,
         Dictionary<string, int> Counts,
         int Exceptions);
@@ -173,6 +181,9 @@ public static class RatioBenchmark
         var wall = new List<double>();
         var compilePauses = new List<double>();
         var driverPauses = new List<double>();
+        var floorPauses = new List<double>();
+        var driverAllocated = new List<double>();
+        var floorAllocated = new List<double>();
         var floorAnalyzer = new EmptyOperationAnalyzer();
         var withFloor = analyzers.Add(floorAnalyzer);
         ReplayAnalyzer? replay = null;
@@ -210,10 +221,28 @@ public static class RatioBenchmark
                 reportSuppressedDiagnostics: false);
             var withAnalyzers = compilation.Clone().WithAnalyzers(withFloor, options);
             pausedBefore = GC.GetTotalPauseDuration();
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             watch.Restart();
             var all = withAnalyzers.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
             watch.Stop();
             var driverPausedMs = (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds;
+            var driverAllocatedMb = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1048576.0;
+
+            // With --floor-run, the same driver run with only the trivial analyzer: what binding and the operation
+            // trees allocate and pause anyway, without us.
+            double floorPausedMs = 0, floorAllocatedMb = 0;
+            if (s_floorRun)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                GC.Collect();
+                var floorOnly = compilation.Clone().WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new EmptyOperationAnalyzer()), options);
+                pausedBefore = GC.GetTotalPauseDuration();
+                allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+                floorOnly.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+                floorPausedMs = (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds;
+                floorAllocatedMb = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1048576.0;
+            }
             var found = all.RemoveAll(d => d.Id == "BENCH001");
             exceptions += errors;
             // A reference analyzer, in a driver run of its own, reports the same diagnostics at the same places: what
@@ -236,6 +265,9 @@ public static class RatioBenchmark
             wall.Add(watch.Elapsed.TotalMilliseconds);
             compilePauses.Add(compilePausedMs);
             driverPauses.Add(driverPausedMs);
+            floorPauses.Add(floorPausedMs);
+            driverAllocated.Add(driverAllocatedMb);
+            floorAllocated.Add(floorAllocatedMb);
             var sum = 0.0;
             for (var a = 0; a < analyzers.Length; a++)
             {
@@ -262,7 +294,7 @@ public static class RatioBenchmark
             }
         }
 
-        return new Result(compile, perAnalyzer, total, floor, replayTimes, wall, compilePauses, driverPauses, lines, counts, exceptions);
+        return new Result(compile, perAnalyzer, total, floor, replayTimes, wall, compilePauses, driverPauses, floorPauses, driverAllocated, floorAllocated, lines, counts, exceptions);
     }
 
     private static void Print(Result result, ImmutableArray<DiagnosticAnalyzer> analyzers)
@@ -272,7 +304,11 @@ public static class RatioBenchmark
         Console.WriteLine($"  compiler GetDiagnostics(): min {compileMin,8:0.0} ms  median {compileMedian,8:0.0} ms");
         Console.WriteLine($"  driver wall time (analyzers + trivial analyzer + binding): median {Median(result.Wall):0.0} ms");
         // Every thread stops for a GC, and a pause is charged to whatever runs: a run with more pauses is slower for both.
-        Console.WriteLine($"  GC pauses (all threads stopped), median: {Median(result.CompilePauses):0.0} ms during the compile, {Median(result.DriverPauses):0.0} ms during the driver run");
+        Console.WriteLine($"  GC pauses (all threads stopped), median: {Median(result.CompilePauses):0.0} ms during the compile, {Median(result.DriverPauses):0.0} ms during the driver run; allocated in the driver run: {Median(result.DriverAllocated):0} MB");
+        if (s_floorRun)
+        {
+            Console.WriteLine($"  driver run with only the trivial analyzer, median: GC pauses {Median(result.FloorPauses):0.0} ms, allocated {Median(result.FloorAllocated):0} MB (the difference is ours and what we make the compiler build)");
+        }
         Console.WriteLine($"  {"analyzer",-48} {"min ms",9} {"median ms",10} {"ratio min",10} {"ratio median",13}");
         for (var a = 0; a < analyzers.Length; a++)
         {
