@@ -193,21 +193,16 @@ public static class RatioBenchmark
         var exceptions = 0;
         for (var run = 0; run < warmup + runs; run++)
         {
-            // Collect between the measurements so that one's garbage is not charged to the next.
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
+            Settle();
             var clone = compilation.Clone();
-            var pausedBefore = GC.GetTotalPauseDuration();
+            var compileGc = GcMark.Now();
             var watch = Stopwatch.StartNew();
             clone.GetDiagnostics();
             watch.Stop();
             var compileMs = watch.Elapsed.TotalMilliseconds;
-            var compilePausedMs = (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds;
+            var compilePausedMs = compileGc.PausedMs();
 
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
+            Settle();
             var errors = 0;
             var options = new CompilationWithAnalyzersOptions(
                 new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
@@ -220,28 +215,24 @@ public static class RatioBenchmark
                 logAnalyzerExecutionTime: true,
                 reportSuppressedDiagnostics: false);
             var withAnalyzers = compilation.Clone().WithAnalyzers(withFloor, options);
-            pausedBefore = GC.GetTotalPauseDuration();
-            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            var driverGc = GcMark.Now();
             watch.Restart();
             var all = withAnalyzers.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
             watch.Stop();
-            var driverPausedMs = (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds;
-            var driverAllocatedMb = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1048576.0;
+            var driverPausedMs = driverGc.PausedMs();
+            var driverAllocatedMb = driverGc.AllocatedMb();
 
             // With --floor-run, the same driver run with only the trivial analyzer: what binding and the operation
             // trees allocate and pause anyway, without us.
             double floorPausedMs = 0, floorAllocatedMb = 0;
             if (s_floorRun)
             {
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-                GC.Collect();
+                Settle();
                 var floorOnly = compilation.Clone().WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new EmptyOperationAnalyzer()), options);
-                pausedBefore = GC.GetTotalPauseDuration();
-                allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+                var floorGc = GcMark.Now();
                 floorOnly.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
-                floorPausedMs = (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds;
-                floorAllocatedMb = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1048576.0;
+                floorPausedMs = floorGc.PausedMs();
+                floorAllocatedMb = floorGc.AllocatedMb();
             }
             var found = all.RemoveAll(d => d.Id == "BENCH001");
             exceptions += errors;
@@ -295,6 +286,24 @@ public static class RatioBenchmark
         }
 
         return new Result(compile, perAnalyzer, total, floor, replayTimes, wall, compilePauses, driverPauses, floorPauses, driverAllocated, floorAllocated, lines, counts, exceptions);
+    }
+
+    /// <summary>Collects between the measurements so that one's garbage is not charged to the next.</summary>
+    private static void Settle()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+    }
+
+    /// <summary>The process's GC pause time and allocated bytes at one moment, to measure what a step added.</summary>
+    private readonly record struct GcMark(TimeSpan Paused, long Allocated)
+    {
+        public static GcMark Now() => new(GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes(precise: true));
+
+        public double PausedMs() => (GC.GetTotalPauseDuration() - Paused).TotalMilliseconds;
+
+        public double AllocatedMb() => (GC.GetTotalAllocatedBytes(precise: true) - Allocated) / 1048576.0;
     }
 
     private static void Print(Result result, ImmutableArray<DiagnosticAnalyzer> analyzers)
