@@ -98,7 +98,17 @@ internal static class SourceWords
             return true;
         }
 
-        for (var k = start; k < start + length; k++)
+        return MaySpellOtherwise(text, syntax.Span);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="span"/> of <paramref name="text"/> holds something that can spell a name other than as its
+    /// plain characters: a backslash (an escape in an identifier or a literal) or a character beyond ASCII (formatting
+    /// characters the compiler drops from identifiers). Without one, a name is found by searching the text for it.
+    /// </summary>
+    public static bool MaySpellOtherwise(string text, TextSpan span)
+    {
+        for (var k = span.Start; k < span.End; k++)
         {
             if (text[k] is '\\' or > (char)127)
             {

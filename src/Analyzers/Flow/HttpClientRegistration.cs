@@ -317,37 +317,109 @@ internal static class HttpClientRegistration
 
     /// <summary>
     /// Syntax-only: the typed client class sends POST or PATCH somewhere (<c>PostAsync</c>, <c>PostAsJsonAsync</c>,
-    /// <c>PatchAsync</c>, <c>PatchAsJsonAsync</c>, <c>HttpMethod.Post</c>/<c>HttpMethod.Patch</c>, <c>new HttpMethod("POST")</c>).
-    /// Classes in other assemblies are not visible: silent.
+    /// <c>PatchAsync</c>, <c>PatchAsJsonAsync</c>, <c>HttpMethod.Post</c>/<c>HttpMethod.Patch</c>, <c>new HttpMethod("POST")</c>):
+    /// the method of the first such expression. Classes in other assemblies are not visible: silent.
     /// </summary>
+    /// <remarks>
+    /// Every form names one of <see cref="UnsafeSendWords"/>, so the class's text is searched for those and only the tokens
+    /// found are looked at: walking a typed client's nodes would build its whole red tree. A class whose text could spell
+    /// a name otherwise (an escape, a character beyond ASCII) is walked.
+    /// </remarks>
     public static string? SendsUnsafe(INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken)
     {
         foreach (var reference in type.DeclaringSyntaxReferences)
         {
-            foreach (var node in reference.GetSyntax(cancellationToken).DescendantNodes())
+            var syntax = reference.GetSyntax(cancellationToken);
+            var text = syntax.SyntaxTree.GetText(cancellationToken).ToString();
+            var found = SourceWords.MaySpellOtherwise(text, syntax.Span) ? FirstUnsafeSendByWalk(syntax) : FirstUnsafeSendByText(syntax, text);
+#if DEBUG
+            if (found?.Node != FirstUnsafeSendByWalk(syntax)?.Node)
             {
-                switch (node)
-                {
-                    case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }:
-                        switch (access.Name.Identifier.ValueText)
-                        {
-                            case "PostAsync" or "PostAsJsonAsync":
-                                return "POST";
-                            case "PatchAsync" or "PatchAsJsonAsync":
-                                return "PATCH";
-                        }
-
-                        break;
-                    case MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "HttpMethod" }, Name.Identifier.ValueText: "Post" or "Patch" } method:
-                        return method.Name.Identifier.ValueText.ToUpperInvariant();
-                    case ObjectCreationExpressionSyntax { Type: IdentifierNameSyntax { Identifier.ValueText: "HttpMethod" }, ArgumentList.Arguments.Count: 1 } creation
-                        when creation.ArgumentList.Arguments[0].Expression is LiteralExpressionSyntax literal
-                            && literal.Token.ValueText.ToUpperInvariant() is "POST" or "PATCH":
-                        return literal.Token.ValueText.ToUpperInvariant();
-                }
+                throw new System.InvalidOperationException($"the text search for unsafe sends disagrees with the walk in {type}");
+            }
+#endif
+            if (found is { } send)
+            {
+                return send.Method;
             }
         }
 
         return null;
+    }
+
+    private static readonly string[] UnsafeSendWords = { "PostAsync", "PostAsJsonAsync", "PatchAsync", "PatchAsJsonAsync", "HttpMethod" };
+
+    private static (SyntaxNode Node, string Method)? FirstUnsafeSendByText(SyntaxNode syntax, string text)
+    {
+        (SyntaxNode Node, string Method)? first = null;
+        var end = syntax.Span.End;
+        foreach (var word in UnsafeSendWords)
+        {
+            for (var at = text.IndexOf(word, syntax.SpanStart, syntax.Span.Length, System.StringComparison.Ordinal);
+                at >= 0;
+                at = text.IndexOf(word, at + word.Length, end - at - word.Length, System.StringComparison.Ordinal))
+            {
+                var token = syntax.FindToken(at);
+                if (token.Span.Contains(at) && token.ValueText == word
+                    && CandidateOf(token.Parent) is { } candidate && UnsafeSendAt(candidate) is { } send
+                    && (first is not { } best || IsBefore(send.Node, best.Node)))
+                {
+                    first = send;
+                }
+            }
+        }
+
+        return first;
+    }
+
+    /// <summary>The node <see cref="UnsafeSendAt"/> looks at, from the name found: the call of <c>x.PostAsync</c>, the parent of <c>HttpMethod</c>.</summary>
+    private static SyntaxNode? CandidateOf(SyntaxNode? name)
+        => name switch
+        {
+            IdentifierNameSyntax { Identifier.ValueText: "HttpMethod", Parent: var parent } => parent,
+            SimpleNameSyntax { Parent: MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax invocation } access } when access.Name == name => invocation,
+            _ => null,
+        };
+
+    // Document order of a pre-order walk: the earlier start first, the enclosing node first at the same start.
+    private static bool IsBefore(SyntaxNode node, SyntaxNode other)
+        => node.SpanStart < other.SpanStart || node.SpanStart == other.SpanStart && node.Span.Length > other.Span.Length;
+
+    private static (SyntaxNode Node, string Method)? FirstUnsafeSendByWalk(SyntaxNode syntax)
+    {
+        foreach (var node in syntax.DescendantNodes())
+        {
+            if (UnsafeSendAt(node) is { } send)
+            {
+                return send;
+            }
+        }
+
+        return null;
+    }
+
+    private static (SyntaxNode Node, string Method)? UnsafeSendAt(SyntaxNode node)
+    {
+        switch (node)
+        {
+            case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }:
+                switch (access.Name.Identifier.ValueText)
+                {
+                    case "PostAsync" or "PostAsJsonAsync":
+                        return (node, "POST");
+                    case "PatchAsync" or "PatchAsJsonAsync":
+                        return (node, "PATCH");
+                }
+
+                return null;
+            case MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "HttpMethod" }, Name.Identifier.ValueText: "Post" or "Patch" } method:
+                return (node, method.Name.Identifier.ValueText.ToUpperInvariant());
+            case ObjectCreationExpressionSyntax { Type: IdentifierNameSyntax { Identifier.ValueText: "HttpMethod" }, ArgumentList.Arguments.Count: 1 } creation
+                when creation.ArgumentList.Arguments[0].Expression is LiteralExpressionSyntax literal
+                    && literal.Token.ValueText.ToUpperInvariant() is "POST" or "PATCH":
+                return (node, literal.Token.ValueText.ToUpperInvariant());
+            default:
+                return null;
+        }
     }
 }
