@@ -37,11 +37,7 @@ public sealed class RetryAfterFormatCodeFix : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.SE1005_InvalidRetryAfterValue.Id);
 
-    public override FixAllProvider GetFixAllProvider() => new DefaultKeyFixAll(
-        FixAllProvider.Create(static async (context, document, diagnostics) => await FixDocumentAsync(document, diagnostics, context.CodeActionEquivalenceKey, context.CancellationToken).ConfigureAwait(false) is { } fixedDocument
-            ? await EndOfLine.CleanUpAndApplyAsync(document, fixedDocument, context.CancellationToken).ConfigureAwait(false)
-            : null),
-        ValidRetryAfterKey);
+    public override FixAllProvider GetFixAllProvider() => DocumentFixAll.Create(FixDocumentAsync, ValidRetryAfterKey);
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {

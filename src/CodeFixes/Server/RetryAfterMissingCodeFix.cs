@@ -35,11 +35,7 @@ public sealed class RetryAfterMissingCodeFix : CodeFixProvider
         Descriptors.SE1003_ServiceUnavailableWithoutRetryAfter.Id,
         Descriptors.SE1004_TooManyRequestsWithoutRetryAfter.Id);
 
-    public override FixAllProvider GetFixAllProvider() => new DefaultKeyFixAll(
-        FixAllProvider.Create(static async (context, document, diagnostics) => await FixDocumentAsync(document, diagnostics, context.CodeActionEquivalenceKey, context.CancellationToken).ConfigureAwait(false) is { } fixedDocument
-            ? await EndOfLine.CleanUpAndApplyAsync(document, fixedDocument, context.CancellationToken).ConfigureAwait(false)
-            : null),
-        SetRetryAfterKey);
+    public override FixAllProvider GetFixAllProvider() => DocumentFixAll.Create(FixDocumentAsync, SetRetryAfterKey);
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
