@@ -112,6 +112,11 @@ public static class RatioBenchmark
             var result = Measure(compilation, analyzers, warmup, runs, concurrent);
             exceptions += result.Exceptions;
             Print(result, analyzers);
+            if (ProbeReport(runs) is { Length: > 0 } probes)
+            {
+                Console.WriteLine("  probes (analyzers built with -p:AnalyzerProbes=true), ms per measured run:");
+                Console.Write(probes);
+            }
             foreach (var line in result.Diagnostics)
             {
                 diagnostics.Append(name).Append(' ').AppendLine(line);
@@ -193,6 +198,11 @@ public static class RatioBenchmark
         var exceptions = 0;
         for (var run = 0; run < warmup + runs; run++)
         {
+            if (run == warmup)
+            {
+                ProbeReport(1); // the warm-up's timings are dropped
+            }
+
             Settle();
             var clone = compilation.Clone();
             var compileGc = GcMark.Now();
@@ -287,6 +297,13 @@ public static class RatioBenchmark
 
         return new Result(compile, perAnalyzer, total, floor, replayTimes, wall, compilePauses, driverPauses, floorPauses, driverAllocated, floorAllocated, lines, counts, exceptions);
     }
+
+    /// <summary>
+    /// The analyzers' own stopwatch timings since the last call, when they were built with <c>-p:AnalyzerProbes=true</c>
+    /// (src/Analyzers/Probes.cs); empty otherwise.
+    /// </summary>
+    private static string ProbeReport(int runs)
+        => typeof(AnalyzerFamily).Assembly.GetType("ServerErrors.Analyzers.Probes")?.GetMethod("TakeReport")?.Invoke(null, [runs]) as string ?? "";
 
     /// <summary>Collects between the measurements so that one's garbage is not charged to the next.</summary>
     private static void Settle()

@@ -70,17 +70,26 @@ public abstract class AnalyzerFamily : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             var operations = new Dictionary<OperationKind, List<Action<OperationAnalysisContext>>>();
-            var recorder = new RuleCompilationStart(start, operations);
             foreach (var (rule, ruleStart) in starts)
             {
                 if (!IsOff(rule, start.Compilation, start.Options, start.CancellationToken))
                 {
-                    ruleStart(recorder);
+                    ruleStart(new RuleCompilationStart(start, operations, rule));
                 }
             }
 
             foreach (var pair in operations)
             {
+#if ANALYZER_PROBES
+                // What a probe costs by itself: subtract it per call from the rows above.
+                var empty = Probes.Slot("(probe of nothing)/" + pair.Key);
+                pair.Value.Add(_ =>
+                {
+                    using (Probes.Time(empty))
+                    {
+                    }
+                });
+#endif
                 start.RegisterOperationAction(Dispatch(pair.Value), pair.Key);
             }
         });
@@ -223,14 +232,20 @@ public abstract class AnalyzerFamily : DiagnosticAnalyzer
     {
         private readonly CompilationStartAnalysisContext _family;
         private readonly Dictionary<OperationKind, List<Action<OperationAnalysisContext>>> _operations;
+#if ANALYZER_PROBES
+        private readonly DiagnosticAnalyzer _rule;
+#endif
 
 #pragma warning disable RS1012 // The family's context: this class registers on it for the rules, after they ran.
-        public RuleCompilationStart(CompilationStartAnalysisContext family, Dictionary<OperationKind, List<Action<OperationAnalysisContext>>> operations)
+        public RuleCompilationStart(CompilationStartAnalysisContext family, Dictionary<OperationKind, List<Action<OperationAnalysisContext>>> operations, DiagnosticAnalyzer rule)
 #pragma warning restore RS1012
             : base(family.Compilation, family.Options, family.CancellationToken)
         {
             _family = family;
             _operations = operations;
+#if ANALYZER_PROBES
+            _rule = rule;
+#endif
         }
 
         public override void RegisterOperationAction(Action<OperationAnalysisContext> action, ImmutableArray<OperationKind> operationKinds)
@@ -243,7 +258,18 @@ public abstract class AnalyzerFamily : DiagnosticAnalyzer
                     _operations.Add(kind, actions);
                 }
 
+#if ANALYZER_PROBES
+                var slot = Probes.Slot(_rule.GetType().Name + "/" + kind + "/" + action.Method.Name);
+                actions.Add(c =>
+                {
+                    using (Probes.Time(slot))
+                    {
+                        action(c);
+                    }
+                });
+#else
                 actions.Add(action);
+#endif
             }
         }
 

@@ -959,7 +959,15 @@ internal sealed class ExceptionTaint
 #pragma warning disable RS1030 // Do not invoke Compilation.GetSemanticModel() method within a diagnostic analyzer
         var model = compilation.GetSemanticModel(tree);
 #pragma warning restore RS1030
-        var operation = model.GetOperation(syntax, cancellationToken);
+        IOperation? operation;
+#if ANALYZER_PROBES
+        // Binding inside our action: the driver's work, charged to us when we are first (docs/performance.md).
+        using (Probes.Time("ExceptionTaint.GetBody: binding a body"))
+#endif
+        {
+            operation = model.GetOperation(syntax, cancellationToken);
+        }
+
         return operation switch
         {
             ILocalFunctionOperation localFunction => (IOperation?)localFunction.Body ?? localFunction.IgnoredBody,

@@ -30,18 +30,24 @@ internal readonly struct HelperWrite
     public StatusSet Status { get; }
 }
 
-/// <summary>A helper's <c>Response.StatusCode = (int)code;</c>: the parameter it reads and the assignment.</summary>
+/// <summary>A helper's <c>Response.StatusCode = (int)code;</c>: the parameter it reads, the assignment and the value read.</summary>
 internal readonly struct HelperStatus
 {
-    public HelperStatus(int parameter, IOperation? assignment)
+    public HelperStatus(int parameter, SyntaxNode? assignment, SyntaxNode? value)
     {
         Parameter = parameter;
         Assignment = assignment;
+        Value = value;
     }
+
+    public static HelperStatus None => new(-1, null, null);
 
     public int Parameter { get; }
 
-    public IOperation? Assignment { get; }
+    public SyntaxNode? Assignment { get; }
+
+    /// <summary>The parameter as read by the assignment, without its conversions (<c>code</c> in <c>(int)code</c>).</summary>
+    public SyntaxNode? Value { get; }
 }
 
 /// <summary>
@@ -168,7 +174,6 @@ internal static class ResponseHelper
 
     private static HelperStatus ComputeStatus(Compilation compilation, IMethodSymbol method, WellKnownTypes types, CancellationToken cancellationToken)
     {
-        var none = new HelperStatus(-1, null);
         var syntax = method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
         var mentionsStatus = false;
         foreach (var token in syntax.DescendantTokens())
@@ -180,12 +185,35 @@ internal static class ResponseHelper
             }
         }
 
-        if (!mentionsStatus || ExceptionTaint.GetBody(compilation, method, cancellationToken) is not { } body || RetryAfterHeader.ContainsWrite(body))
+        if (!mentionsStatus)
         {
-            return none;
+            return HelperStatus.None;
         }
 
-        HelperStatus found = none;
+        // Binding the helper here would bind it before the driver does: the syntax answers the common forms.
+        if (StatusAssignmentSyntax.TryRead(compilation, method, syntax, types, out var read))
+        {
+#if DEBUG
+            var bound = ComputeStatusFromOperations(compilation, method, types, cancellationToken);
+            if (bound.Parameter != read.Parameter || bound.Assignment?.Span != read.Assignment?.Span || bound.Value?.Span != read.Value?.Span)
+            {
+                throw new System.InvalidOperationException($"the syntax reading of {method}'s status assignment disagrees with its operations");
+            }
+#endif
+            return read;
+        }
+
+        return ComputeStatusFromOperations(compilation, method, types, cancellationToken);
+    }
+
+    private static HelperStatus ComputeStatusFromOperations(Compilation compilation, IMethodSymbol method, WellKnownTypes types, CancellationToken cancellationToken)
+    {
+        if (ExceptionTaint.GetBody(compilation, method, cancellationToken) is not { } body || RetryAfterHeader.ContainsWrite(body))
+        {
+            return HelperStatus.None;
+        }
+
+        var found = HelperStatus.None;
         foreach (var descendant in body.Descendants())
         {
             if (descendant is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "StatusCode" } target } assignment
@@ -196,10 +224,10 @@ internal static class ResponseHelper
                 if (found.Parameter >= 0)
                 {
                     // Several status assignments: not followed.
-                    return none;
+                    return HelperStatus.None;
                 }
 
-                found = new HelperStatus(parameter.Parameter.Ordinal, assignment);
+                found = new HelperStatus(parameter.Parameter.Ordinal, assignment.Syntax, parameter.Syntax);
             }
         }
 
