@@ -8,8 +8,8 @@ using System.Threading;
 namespace ServerErrors.Analyzers;
 
 /// <summary>
-/// Stopwatch timings of named pieces, compiled only with <c>-p:AnalyzerProbes=true</c> (the benchmark's
-/// <c>--probes</c> prints them): the driver's telemetry gives one number per analyzer, this says which piece of it.
+/// Stopwatch timings of named pieces, compiled only with <c>-p:AnalyzerProbes=true</c> (the ratio benchmark prints
+/// them after each corpus): the driver's telemetry gives one number per analyzer, this says which piece of it.
 /// </summary>
 internal static class Probes
 {
