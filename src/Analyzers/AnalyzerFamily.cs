@@ -82,13 +82,7 @@ public abstract class AnalyzerFamily : DiagnosticAnalyzer
             {
 #if ANALYZER_PROBES
                 // What a probe costs by itself: subtract it per call from the rows above.
-                var empty = Probes.Slot("(probe of nothing)/" + pair.Key);
-                pair.Value.Add(_ =>
-                {
-                    using (Probes.Time(empty))
-                    {
-                    }
-                });
+                pair.Value.Add(Probes.Timed<OperationAnalysisContext>("(probe of nothing)/" + pair.Key, _ => { }));
 #endif
                 start.RegisterOperationAction(Dispatch(pair.Value), pair.Key);
             }
@@ -259,14 +253,7 @@ public abstract class AnalyzerFamily : DiagnosticAnalyzer
                 }
 
 #if ANALYZER_PROBES
-                var slot = Probes.Slot(_rule.GetType().Name + "/" + kind + "/" + action.Method.Name);
-                actions.Add(c =>
-                {
-                    using (Probes.Time(slot))
-                    {
-                        action(c);
-                    }
-                });
+                actions.Add(Probes.Timed(_rule.GetType().Name + "/" + kind + "/" + action.Method.Name, action));
 #else
                 actions.Add(action);
 #endif

@@ -22,6 +22,19 @@ internal static class Probes
 
     public static Scope Time(long[] slot) => new(slot, Stopwatch.GetTimestamp());
 
+    /// <summary><paramref name="action"/>, timed under <paramref name="name"/>.</summary>
+    public static Action<T> Timed<T>(string name, Action<T> action)
+    {
+        var slot = Slot(name);
+        return argument =>
+        {
+            using (Time(slot))
+            {
+                action(argument);
+            }
+        };
+    }
+
     /// <summary>Called by the benchmark (reflection): the table since the last call, in ms per run.</summary>
     public static string TakeReport(int runs)
     {

@@ -12,8 +12,8 @@ namespace ServerErrors.Analyzers.Flow;
 /// A caller is analysed before the driver reaches the helper; binding the helper then (with its nullable analysis) is
 /// the driver's work done inside our action. This reading answers when every <c>StatusCode</c> assignment of the body is
 /// a member chain from a parameter, the value is a parameter under casts and parentheses, and nothing in the body can
-/// write a Retry-After header. Anything else (a field or local receiver, a lambda, an initializer, <c>?.</c>, a loop
-/// or an <c>Add</c> that could write the header) returns false and the helper is bound. The Debug build checks every
+/// write a Retry-After header. Anything else (a field or local receiver, a lambda, an initializer, <c>?.</c>, an
+/// <c>Add</c> or an indexer that could write the header) returns false and the helper is bound. The Debug build checks every
 /// answer against the bound body.
 /// </remarks>
 internal static class StatusAssignmentSyntax

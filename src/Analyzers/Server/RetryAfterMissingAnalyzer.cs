@@ -105,7 +105,7 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
     {
         var method = call.TargetMethod;
         if (method.DeclaringSyntaxReferences[0].SyntaxTree != call.Syntax.SyntaxTree
-            || ResponseHelper.StatusOf(context.Compilation, method, types, context.CancellationToken) is not { Assignment: not null, Value: not null } helper)
+            || ResponseHelper.StatusOf(context.Compilation, method, types, context.CancellationToken) is not { Assignment: { } assignment, Value: { } guard } helper)
         {
             return;
         }
@@ -125,11 +125,11 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
         }
 
         var statuses = StatusValueSet.Evaluate(argument.Value);
-        ReportHelperArgument(context, types, invalidOptions, call, argument, helper, statuses, 503);
-        ReportHelperArgument(context, types, invalidOptions, call, argument, helper, statuses, 429);
+        ReportHelperArgument(context, types, invalidOptions, call, argument, assignment, guard, statuses, 503);
+        ReportHelperArgument(context, types, invalidOptions, call, argument, assignment, guard, statuses, 429);
     }
 
-    private static void ReportHelperArgument(OperationAnalysisContext context, WellKnownTypes types, InvalidOptionReporter invalidOptions, IInvocationOperation call, IArgumentOperation argument, HelperStatus helper, StatusSet statuses, int status)
+    private static void ReportHelperArgument(OperationAnalysisContext context, WellKnownTypes types, InvalidOptionReporter invalidOptions, IInvocationOperation call, IArgumentOperation argument, SyntaxNode assignment, SyntaxNode guard, StatusSet statuses, int status)
     {
         if (!statuses.Contains(status) || HealthProbe.IsInProbe(call, context.ContainingSymbol, types))
         {
@@ -147,10 +147,10 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
         var properties = ImmutableDictionary<string, string?>.Empty
             .Add(FormKey, HelperForm)
             .Add(SecondsKey, seconds.ToString(CultureInfo.InvariantCulture))
-            .Add(HelperStartKey, helper.Assignment!.SpanStart.ToString(CultureInfo.InvariantCulture))
-            .Add(HelperLengthKey, helper.Assignment!.Span.Length.ToString(CultureInfo.InvariantCulture))
-            .Add(GuardStartKey, helper.Value!.SpanStart.ToString(CultureInfo.InvariantCulture))
-            .Add(GuardLengthKey, helper.Value!.Span.Length.ToString(CultureInfo.InvariantCulture));
+            .Add(HelperStartKey, assignment.SpanStart.ToString(CultureInfo.InvariantCulture))
+            .Add(HelperLengthKey, assignment.Span.Length.ToString(CultureInfo.InvariantCulture))
+            .Add(GuardStartKey, guard.SpanStart.ToString(CultureInfo.InvariantCulture))
+            .Add(GuardLengthKey, guard.Span.Length.ToString(CultureInfo.InvariantCulture));
         Report(context, status, location, properties);
     }
 
