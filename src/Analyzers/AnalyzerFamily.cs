@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Diagnostics;
@@ -69,7 +70,7 @@ public abstract class AnalyzerFamily : DiagnosticAnalyzer
 
         context.RegisterCompilationStartAction(start =>
         {
-            var operations = new Dictionary<OperationKind, List<Action<OperationAnalysisContext>>>();
+            var operations = new Dictionary<OperationKind, List<OperationEntry>>();
             foreach (var (rule, ruleStart) in starts)
             {
                 if (!IsOff(rule, start.Compilation, start.Options, start.CancellationToken))
@@ -82,26 +83,108 @@ public abstract class AnalyzerFamily : DiagnosticAnalyzer
             {
 #if ANALYZER_PROBES
                 // What a probe costs by itself: subtract it per call from the rows above.
-                pair.Value.Add(Probes.Timed<OperationAnalysisContext>("(probe of nothing)/" + pair.Key, _ => { }));
+                pair.Value.Add(new OperationEntry(null, Probes.Timed<OperationAnalysisContext>("(probe of nothing)/" + pair.Key, _ => { })));
 #endif
                 start.RegisterOperationAction(Dispatch(pair.Value), pair.Key);
             }
         });
     }
 
-    private static Action<OperationAnalysisContext> Dispatch(List<Action<OperationAnalysisContext>> actions)
+    /// <summary>A rule's operation action, and its filter when it was registered through <see cref="OperationFilter"/>.</summary>
+    internal readonly struct OperationEntry
     {
-        if (actions.Count == 1)
+        public OperationEntry(OperationFilter? filter, Action<OperationAnalysisContext> action)
         {
-            return actions[0];
+            Filter = filter;
+            Action = action;
         }
 
-        var all = actions.ToArray();
+        public OperationFilter? Filter { get; }
+
+        public Action<OperationAnalysisContext> Action { get; }
+    }
+
+    private static Action<OperationAnalysisContext> Dispatch(List<OperationEntry> entries)
+    {
+        if (entries.Count > 64)
+        {
+            throw new InvalidOperationException("a family dispatches at most 64 actions per operation kind");
+        }
+
+        // One bit per action: always run, run on the compilation's own methods, run on indexers.
+        var actions = new Action<OperationAnalysisContext>[entries.Count];
+        var filters = new OperationFilter?[entries.Count];
+        ulong unfiltered = 0, ownMethods = 0, indexers = 0;
+        for (var k = 0; k < entries.Count; k++)
+        {
+            actions[k] = entries[k].Action;
+            filters[k] = entries[k].Filter;
+            var bit = 1UL << k;
+            if (filters[k] is not { } filter)
+            {
+                unfiltered |= bit;
+                continue;
+            }
+
+            ownMethods |= filter.OwnMethods ? bit : 0;
+            indexers |= filter.Indexers ? bit : 0;
+        }
+
+        if (unfiltered == (entries.Count == 64 ? ulong.MaxValue : (1UL << entries.Count) - 1))
+        {
+            return actions.Length == 1 ? actions[0] : context =>
+            {
+                foreach (var action in actions)
+                {
+                    action(context);
+                }
+            };
+        }
+
+        // Which actions accept a member name, asked once per name: an application calls a few thousand distinct names.
+        var byName = new ConcurrentDictionary<string, ulong>(StringComparer.Ordinal);
+        Func<string, ulong> accepting = name =>
+        {
+            var mask = 0UL;
+            for (var k = 0; k < filters.Length; k++)
+            {
+                if (filters[k] is { } filter && filter.Names(name))
+                {
+                    mask |= 1UL << k;
+                }
+            }
+
+            return mask;
+        };
+
         return context =>
         {
-            foreach (var action in all)
+            var operation = context.Operation;
+            var mask = unfiltered;
+            if (OperationFilter.NameOf(operation) is { } name)
             {
-                action(context);
+                mask |= byName.TryGetValue(name, out var named) ? named : byName.GetOrAdd(name, accepting);
+                if ((ownMethods & ~mask) != 0 && OperationFilter.CallsOwnMethod(operation, context.Compilation))
+                {
+                    mask |= ownMethods;
+                }
+
+                if ((indexers & ~mask) != 0 && OperationFilter.AssignsIndexer(operation))
+                {
+                    mask |= indexers;
+                }
+            }
+
+            for (var k = 0; k < actions.Length; k++)
+            {
+                if ((mask & (1UL << k)) != 0)
+                {
+                    actions[k](context);
+                }
+                else
+                {
+                    OperationFilter.VerifySkipped(context, actions[k]);
+                }
             }
         };
     }
@@ -222,16 +305,16 @@ public abstract class AnalyzerFamily : DiagnosticAnalyzer
     }
 
     /// <summary>What a rule's compilation-start action sees: operation actions are collected by kind, the rest goes through.</summary>
-    private sealed class RuleCompilationStart : CompilationStartAnalysisContext
+    internal sealed class RuleCompilationStart : CompilationStartAnalysisContext
     {
         private readonly CompilationStartAnalysisContext _family;
-        private readonly Dictionary<OperationKind, List<Action<OperationAnalysisContext>>> _operations;
+        private readonly Dictionary<OperationKind, List<OperationEntry>> _operations;
 #if ANALYZER_PROBES
         private readonly DiagnosticAnalyzer _rule;
 #endif
 
 #pragma warning disable RS1012 // The family's context: this class registers on it for the rules, after they ran.
-        public RuleCompilationStart(CompilationStartAnalysisContext family, Dictionary<OperationKind, List<Action<OperationAnalysisContext>>> operations, DiagnosticAnalyzer rule)
+        public RuleCompilationStart(CompilationStartAnalysisContext family, Dictionary<OperationKind, List<OperationEntry>> operations, DiagnosticAnalyzer rule)
 #pragma warning restore RS1012
             : base(family.Compilation, family.Options, family.CancellationToken)
         {
@@ -246,18 +329,25 @@ public abstract class AnalyzerFamily : DiagnosticAnalyzer
         {
             foreach (var kind in operationKinds)
             {
-                if (!_operations.TryGetValue(kind, out var actions))
-                {
-                    actions = new List<Action<OperationAnalysisContext>>();
-                    _operations.Add(kind, actions);
-                }
+                Add(kind, null, action);
+            }
+        }
+
+        /// <summary>What <see cref="OperationFilter"/> registers: the family's dispatch runs the action where <paramref name="filter"/> accepts the operation.</summary>
+        public void RegisterFilteredOperationAction(OperationKind kind, OperationFilter filter, Action<OperationAnalysisContext> action) => Add(kind, filter, action);
+
+        private void Add(OperationKind kind, OperationFilter? filter, Action<OperationAnalysisContext> action)
+        {
+            if (!_operations.TryGetValue(kind, out var entries))
+            {
+                entries = new List<OperationEntry>();
+                _operations.Add(kind, entries);
+            }
 
 #if ANALYZER_PROBES
-                actions.Add(Probes.Timed(_rule.GetType().Name + "/" + kind + "/" + action.Method.Name, action));
-#else
-                actions.Add(action);
+            action = Probes.Timed(_rule.GetType().Name + "/" + kind + "/" + action.Method.Name, action);
 #endif
-            }
+            entries.Add(new OperationEntry(filter, action));
         }
 
         public override void RegisterCompilationEndAction(Action<CompilationAnalysisContext> action) => _family.RegisterCompilationEndAction(action);

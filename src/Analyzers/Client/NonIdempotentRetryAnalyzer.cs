@@ -54,7 +54,7 @@ public sealed class NonIdempotentRetryAnalyzer : DiagnosticAnalyzer
         }
 
         var typedClients = new ConcurrentDictionary<INamedTypeSymbol, string?>(SymbolEqualityComparer.Default);
-        context.RegisterOperationAction(c => AnalyzeInvocation(c, hasPolly, hasBuilder, typedClients), OperationKind.Invocation);
+        OperationFilter.RegisterInvocationAction(context, n => MayAnalyze(n, hasPolly, hasBuilder), c => AnalyzeInvocation(c, hasPolly, hasBuilder, typedClients));
     }
 
     private static void AnalyzeLoop(OperationAnalysisContext context)
@@ -80,15 +80,21 @@ public sealed class NonIdempotentRetryAnalyzer : DiagnosticAnalyzer
     {
         var invocation = (IInvocationOperation)context.Operation;
         var name = invocation.TargetMethod.Name;
-        if (hasPolly && name.StartsWith("Execute", System.StringComparison.Ordinal))
+        if (hasPolly && IsExecuteName(name))
         {
             AnalyzeExecute(context, invocation);
         }
-        else if (hasBuilder && name is "AddStandardResilienceHandler" or "AddResilienceHandler")
+        else if (hasBuilder && IsHandlerName(name))
         {
             AnalyzeHandler(context, invocation, typedClients);
         }
     }
+
+    private static bool MayAnalyze(string name, bool hasPolly, bool hasBuilder) => (hasPolly && IsExecuteName(name)) || (hasBuilder && IsHandlerName(name));
+
+    private static bool IsExecuteName(string name) => name.StartsWith("Execute", System.StringComparison.Ordinal);
+
+    private static bool IsHandlerName(string name) => name is "AddStandardResilienceHandler" or "AddResilienceHandler";
 
     private static void AnalyzeExecute(OperationAnalysisContext context, IInvocationOperation execute)
     {

@@ -54,7 +54,7 @@ public sealed class RetryAfterIgnoredAnalyzer : DiagnosticAnalyzer
 
         if (libraries.HasV7)
         {
-            context.RegisterOperationAction(c => AnalyzeV7(c, libraries), OperationKind.Invocation);
+            OperationFilter.RegisterInvocationAction(context, PollyV7Retry.IsRetryName, c => AnalyzeV7(c, libraries));
         }
 
         if (libraries.HasV8)

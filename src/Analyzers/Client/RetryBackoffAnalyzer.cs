@@ -57,13 +57,13 @@ public sealed class RetryBackoffAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationEndAction(invalidOptions.Report);
         if (libraries.HasV7)
         {
-            context.RegisterOperationAction(c => AnalyzeV7(c, libraries, invalidOptions), OperationKind.Invocation);
+            OperationFilter.RegisterInvocationAction(context, PollyV7Retry.IsRetryName, c => AnalyzeV7(c, libraries, invalidOptions));
         }
 
         if (libraries.HasV8)
         {
             context.RegisterOperationAction(c => AnalyzeV8Options(c, libraries, invalidOptions), OperationKind.ObjectCreation);
-            context.RegisterOperationAction(c => AnalyzeV8Assignment(c, libraries, invalidOptions), OperationKind.SimpleAssignment);
+            OperationFilter.RegisterPropertyAssignmentAction(context, n => n is "BackoffType" or "Delay", c => AnalyzeV8Assignment(c, libraries, invalidOptions));
         }
     }
 

@@ -65,12 +65,12 @@ public sealed class RetryPredicateAnalyzer : DiagnosticAnalyzer
         var reported = new System.Collections.Concurrent.ConcurrentDictionary<Location, bool>();
         if (libraries.HasV7)
         {
-            context.RegisterOperationAction(c => AnalyzeV7(c, libraries, reported), OperationKind.Invocation);
+            OperationFilter.RegisterInvocationAction(context, PollyV7Retry.IsRetryName, c => AnalyzeV7(c, libraries, reported));
         }
 
         if (libraries.HasV8)
         {
-            context.RegisterOperationAction(c => AnalyzeShouldHandle(c, libraries, reported), OperationKind.SimpleAssignment);
+            OperationFilter.RegisterPropertyAssignmentAction(context, n => n == "ShouldHandle", c => AnalyzeShouldHandle(c, libraries, reported));
             context.RegisterOperationAction(c => AnalyzeV8Exceptions(c, libraries, reported), OperationKind.ObjectCreation);
         }
     }

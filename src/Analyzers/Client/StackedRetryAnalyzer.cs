@@ -89,7 +89,7 @@ public sealed class StackedRetryAnalyzer : DiagnosticAnalyzer
 
         var collected = new Collected();
         var hasPolly = RetryLibraries.Get(context.Compilation) is not null;
-        context.RegisterOperationAction(c => CollectInvocation(c, collected, hasPolly), OperationKind.Invocation);
+        OperationFilter.RegisterInvocationAction(context, n => MayCollect(n, hasPolly), c => CollectInvocation(c, collected, hasPolly));
         if (RetryLoopShape.MayOccurIn(context.Compilation, context.CancellationToken))
         {
             context.RegisterOperationAction(c => CollectLoop(c, collected), OperationKind.Loop);
@@ -97,6 +97,10 @@ public sealed class StackedRetryAnalyzer : DiagnosticAnalyzer
 
         context.RegisterCompilationEndAction(c => Report(c, collected));
     }
+
+    /// <summary>The names <see cref="CollectInvocation"/> acts on: it records without reporting, so no Debug check would see a wrong filter.</summary>
+    private static bool MayCollect(string name, bool hasPolly)
+        => HttpClientRegistration.IsHandlerName(name) || name is "AddHttpClient" or "RemoveAllResilienceHandlers" || (hasPolly && name.StartsWith("Execute", System.StringComparison.Ordinal));
 
     private static void CollectInvocation(OperationAnalysisContext context, Collected collected, bool hasPolly)
     {

@@ -60,20 +60,19 @@ public sealed class UnboundedRetryAnalyzer : DiagnosticAnalyzer
 
         if (libraries?.HasV7 == true)
         {
-            context.RegisterOperationAction(c => AnalyzeV7(c, libraries, invalidOptions), OperationKind.Invocation);
+            OperationFilter.RegisterInvocationAction(context, IsForeverName, c => AnalyzeV7(c, libraries, invalidOptions));
         }
 
         if (libraries?.HasV8 == true)
         {
-            context.RegisterOperationAction(c => AnalyzeAssignment(c, libraries, invalidOptions), OperationKind.SimpleAssignment);
+            OperationFilter.RegisterPropertyAssignmentAction(context, n => n == "MaxRetryAttempts", c => AnalyzeAssignment(c, libraries, invalidOptions));
         }
     }
 
     private static void AnalyzeV7(OperationAnalysisContext context, RetryLibraries libraries, InvalidOptionReporter invalidOptions)
     {
         var invocation = (IInvocationOperation)context.Operation;
-        var name = invocation.TargetMethod.Name;
-        if (name.IndexOf("Forever", System.StringComparison.Ordinal) < 0 || !libraries.IsRetrySyntax(invocation.TargetMethod.ContainingType))
+        if (!IsForeverName(invocation.TargetMethod.Name) || !libraries.IsRetrySyntax(invocation.TargetMethod.ContainingType))
         {
             return;
         }
@@ -85,7 +84,7 @@ public sealed class UnboundedRetryAnalyzer : DiagnosticAnalyzer
 
         var location = RetryPolicies.NameToEnd(invocation);
         context.ReportDiagnostic(Diagnostic.Create(
-            Descriptors.SE2004_UnboundedRetry, location, Properties(context.Options, KindForever, invalidOptions, location), "'" + name + "'"));
+            Descriptors.SE2004_UnboundedRetry, location, Properties(context.Options, KindForever, invalidOptions, location), "'" + invocation.TargetMethod.Name + "'"));
     }
 
     /// <summary>
@@ -102,6 +101,8 @@ public sealed class UnboundedRetryAnalyzer : DiagnosticAnalyzer
 
         return retry.Exceptions.Count > 0 && retry.ResultType is null && !retry.IsHttp(context.Compilation, context.CancellationToken);
     }
+
+    private static bool IsForeverName(string name) => name.IndexOf("Forever", System.StringComparison.Ordinal) >= 0;
 
     private static void AnalyzeAssignment(OperationAnalysisContext context, RetryLibraries libraries, InvalidOptionReporter invalidOptions)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis.Operations;
 using System.Threading;
@@ -86,6 +87,52 @@ internal static class ResponseStatus
             default:
                 return StatusSet.None;
         }
+    }
+
+    /// <summary>
+    /// The names of the methods whose calls <see cref="TryGetProducedStatus"/> can give a status: the members of the
+    /// result factories (<see cref="IsResultFactory"/>) that pass <see cref="MayCarryStatus(IInvocationOperation)"/>,
+    /// read from the referenced framework (its versions differ).
+    /// </summary>
+    public static HashSet<string> StatusCallNames(WellKnownTypes types)
+    {
+        var names = new HashSet<string>(System.StringComparer.Ordinal);
+        foreach (var factory in new[]
+        {
+            WellKnownType.Microsoft_AspNetCore_Http_Results,
+            WellKnownType.Microsoft_AspNetCore_Http_TypedResults,
+            WellKnownType.Microsoft_AspNetCore_Mvc_ControllerBase,
+            WellKnownType.Microsoft_AspNetCore_Mvc_RazorPages_PageModel,
+        })
+        {
+            foreach (var member in types.Get(factory)?.GetMembers() ?? ImmutableArray<ISymbol>.Empty)
+            {
+                if (member is IMethodSymbol method && MayCarryStatus(method))
+                {
+                    names.Add(method.Name);
+                }
+            }
+        }
+
+        return names;
+    }
+
+    private static bool MayCarryStatus(IMethodSymbol method)
+    {
+        if (method.Name is "Problem" or "InternalServerError")
+        {
+            return true;
+        }
+
+        foreach (var parameter in method.Parameters)
+        {
+            if (parameter.Name == "statusCode")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

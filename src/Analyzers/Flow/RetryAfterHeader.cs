@@ -234,6 +234,10 @@ internal static class RetryAfterHeader
         }
     }
 
+    /// <summary>The names of the methods a header write <see cref="TryGetWrittenValue"/> accepts with <c>requireResponseHeaders</c> calls.</summary>
+    public static bool IsHeaderWriteName(string name)
+        => name is "Add" or "TryAdd" or "Append" or "AppendCommaSeparatedValues" or "SetCommaSeparatedValues" or "AppendList";
+
     private static bool IsRetryAfterProperty(IPropertyReferenceOperation property, bool requireResponseHeaders)
     {
         var symbol = property.Property;
@@ -255,18 +259,10 @@ internal static class RetryAfterHeader
     {
         value = null;
         var method = invocation.TargetMethod;
-        switch (method.Name)
+        if (!IsHeaderWriteName(method.Name))
         {
-            case "Add":
-            case "TryAdd":
-            case "Append":
-            case "AppendCommaSeparatedValues":
-            case "SetCommaSeparatedValues":
-            case "AppendList":
-                break;
-            default:
-                // A helper such as `SetRetryAfter(Response)` or `Response.AddRetryAfter(30)` is trusted to set it.
-                return !requireResponseHeaders && method.Name.IndexOf("RetryAfter", StringComparison.OrdinalIgnoreCase) >= 0;
+            // A helper such as `SetRetryAfter(Response)` or `Response.AddRetryAfter(30)` is trusted to set it.
+            return !requireResponseHeaders && method.Name.IndexOf("RetryAfter", StringComparison.OrdinalIgnoreCase) >= 0;
         }
 
         IOperation? key = null;

@@ -143,12 +143,17 @@ internal sealed class PollyV7Retry
     /// <summary>The call that starts the chain (<c>Policy.HandleResult&lt;T&gt;(…)</c>…), when the chain is complete and starts with a call.</summary>
     public IInvocationOperation? ChainRoot { get; private set; }
 
+    /// <summary>
+    /// The name of every method of Polly's <c>Retry*Syntax</c> classes, which every invocation <see cref="TryCreate"/>
+    /// accepts calls: Retry, RetryForever, WaitAndRetry…, each also …Async.
+    /// </summary>
+    public static bool IsRetryName(string name) => name.IndexOf("Retry", System.StringComparison.Ordinal) >= 0;
+
     public static PollyV7Retry? TryCreate(IInvocationOperation invocation, RetryLibraries libraries, Compilation? compilation = null, System.Threading.CancellationToken cancellationToken = default)
     {
-        // Every method of Polly's Retry*Syntax classes has "Retry" in its name (Retry, RetryForever, WaitAndRetry…, each
-        // also …Async): the name rejects nearly every invocation before the four symbol comparisons.
+        // The name rejects nearly every invocation before the four symbol comparisons.
         var method = invocation.TargetMethod;
-        if (method.Name.IndexOf("Retry", System.StringComparison.Ordinal) < 0 || !libraries.IsRetrySyntax(method.ContainingType) || invocation.Arguments.Length == 0)
+        if (!IsRetryName(method.Name) || !libraries.IsRetrySyntax(method.ContainingType) || invocation.Arguments.Length == 0)
         {
             return null;
         }

@@ -76,11 +76,11 @@ public sealed class DetailedErrorsOutsideDevelopmentAnalyzer : DiagnosticAnalyze
 
         if (switches.DeveloperExceptionPage is not null || switches.DatabaseErrorPage is not null)
         {
-            context.RegisterOperationAction(c => AnalyzeSwitch(c, switches), OperationKind.Invocation);
+            OperationFilter.RegisterInvocationAction(context, n => n is "UseDeveloperExceptionPage" or "UseDatabaseErrorPage", c => AnalyzeSwitch(c, switches));
         }
 
         // Options switches, and `EnvironmentName = "Development"` ahead of any guarded switch.
-        context.RegisterOperationAction(c => AnalyzeAssignment(c, switches), OperationKind.SimpleAssignment);
+        OperationFilter.RegisterPropertyAssignmentAction(context, n => n == "EnvironmentName" || Switches.IsOptionName(n), c => AnalyzeAssignment(c, switches));
 
         if (WellKnownTypes.Get(context.Compilation).Get(WellKnownType.CoreWCF_ServiceBehaviorAttribute) is { } serviceBehavior)
         {
@@ -301,6 +301,10 @@ public sealed class DetailedErrorsOutsideDevelopmentAnalyzer : DiagnosticAnalyze
                     return false;
             }
         }
+
+        /// <summary>The property names <see cref="TryMatchOption"/> accepts.</summary>
+        public static bool IsOptionName(string name)
+            => name is "EnableDetailedErrors" or "DetailedErrors" or "IncludeExceptionDetailInFaults" or "IncludeExceptionDetails";
 
         private bool TryMatchOption(IPropertySymbol property, IOperation value, out int kind, out string display)
         {

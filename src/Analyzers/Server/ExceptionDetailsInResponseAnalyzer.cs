@@ -51,7 +51,8 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        context.RegisterOperationAction(sinks.AnalyzeInvocation, OperationKind.Invocation);
+        // Helpers of the application (ReportHelperCall) have names of its choosing: all its own methods get through.
+        OperationFilter.RegisterInvocationAction(context, Sinks.IsSinkName, sinks.AnalyzeInvocation, ownMethods: true);
         if (sinks.ObjectResult is not null || sinks.JsonResult is not null || sinks.ContentResult is not null)
         {
             context.RegisterOperationAction(sinks.AnalyzeObjectCreation, OperationKind.ObjectCreation);
@@ -59,7 +60,7 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
 
         if (sinks.ProblemDetails is not null)
         {
-            context.RegisterOperationAction(sinks.AnalyzeAssignment, OperationKind.SimpleAssignment);
+            OperationFilter.RegisterPropertyAssignmentAction(context, n => n is "Detail" or "Title", sinks.AnalyzeAssignment, indexers: true);
         }
     }
 
@@ -133,6 +134,11 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
         public INamedTypeSymbol? ContentResult { get; }
 
         public INamedTypeSymbol? ProblemDetails { get; }
+
+        /// <summary>The names of <see cref="AnalyzeInvocation"/>'s cases; its default case looks only at methods of source.</summary>
+        public static bool IsSinkName(string name)
+            => name is "StatusCode" or "Problem" or "Json" or "Content" or "Text" or "InternalServerError" or "WriteAsync"
+                or "WriteAsJsonAsync" or "TryWriteAsync" or "Write" or "Add" or "TryAdd";
 
         public void AnalyzeInvocation(OperationAnalysisContext context)
         {

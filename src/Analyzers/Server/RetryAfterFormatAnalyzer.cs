@@ -36,7 +36,9 @@ public sealed class RetryAfterFormatAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        context.RegisterOperationAction(Analyze, OperationKind.SimpleAssignment, OperationKind.Invocation);
+        // `Headers["Retry-After"] = …`, `Headers.RetryAfter = …`, `Headers.Append("Retry-After", …)`.
+        OperationFilter.RegisterPropertyAssignmentAction(context, n => n == "RetryAfter", Analyze, indexers: true);
+        OperationFilter.RegisterInvocationAction(context, RetryAfterHeader.IsHeaderWriteName, Analyze);
     }
 
     private static ImmutableDictionary<string, string?>[] CreatePropertiesByKind()

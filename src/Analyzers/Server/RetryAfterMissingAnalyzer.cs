@@ -62,11 +62,12 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
 
         var invalidOptions = new InvalidOptionReporter();
         context.RegisterCompilationEndAction(invalidOptions.Report);
-        context.RegisterOperationAction(
-            c => Analyze(c, types, invalidOptions),
-            OperationKind.Invocation,
-            OperationKind.ObjectCreation,
-            OperationKind.SimpleAssignment);
+        System.Action<OperationAnalysisContext> analyze = c => Analyze(c, types, invalidOptions);
+        // Status helpers (AnalyzeHelperCall) are methods of source, with names of the application's choosing.
+        var resultCalls = ResponseStatus.StatusCallNames(types);
+        OperationFilter.RegisterInvocationAction(context, resultCalls.Contains, analyze, ownMethods: true);
+        context.RegisterOperationAction(analyze, OperationKind.ObjectCreation);
+        OperationFilter.RegisterPropertyAssignmentAction(context, n => n is "StatusCode" or "RejectionStatusCode", analyze);
     }
 
     private static void Analyze(OperationAnalysisContext context, WellKnownTypes types, InvalidOptionReporter invalidOptions)
