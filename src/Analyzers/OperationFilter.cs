@@ -7,40 +7,40 @@ namespace ServerErrors.Analyzers;
 
 /// <summary>
 /// What a filtered invocation or assignment action can act on: the names of the invoked method or assigned property it
-/// accepts, and optionally every method of the compilation's own assembly (helpers, whose names are the application's)
-/// or every indexer. False only where the action would return without reporting or recording anything.
+/// accepts, and optionally every method declared in the compilation's source (helpers, whose names are the
+/// application's) or every indexer. False only where the action would return without reporting or recording anything.
 /// </summary>
 internal sealed class OperationFilter
 {
-    private OperationFilter(Func<string, bool> names, bool ownMethods, bool indexers)
+    private OperationFilter(Func<string, bool> names, bool sourceMethods, bool indexers)
     {
         Names = names;
-        OwnMethods = ownMethods;
+        SourceMethods = sourceMethods;
         Indexers = indexers;
     }
 
     /// <summary>The member names the action accepts; asked once per name and compilation in a family.</summary>
     public Func<string, bool> Names { get; }
 
-    /// <summary>Also every method of the compilation's own assembly, whatever its name.</summary>
-    public bool OwnMethods { get; }
+    /// <summary>Also every method declared in the compilation's source, whatever its name.</summary>
+    public bool SourceMethods { get; }
 
     /// <summary>Also every indexer (<c>Headers["Retry-After"] = …</c>), whatever its name.</summary>
     public bool Indexers { get; }
 
     /// <summary>
     /// An <see cref="OperationKind.Invocation"/> action that can act only on calls of a method whose name
-    /// <paramref name="names"/> accepts, or (with <paramref name="ownMethods"/>) of a method of the compilation's own assembly.
+    /// <paramref name="names"/> accepts, or (with <paramref name="sourceMethods"/>) of a method declared in source.
     /// </summary>
-    public static void RegisterInvocationAction(CompilationStartAnalysisContext context, Func<string, bool> names, Action<OperationAnalysisContext> action, bool ownMethods = false)
-        => Register(context, OperationKind.Invocation, new OperationFilter(names, ownMethods, indexers: false), action);
+    public static void RegisterInvocationAction(CompilationStartAnalysisContext context, Func<string, bool> names, Action<OperationAnalysisContext> action, bool sourceMethods = false)
+        => Register(context, OperationKind.Invocation, new OperationFilter(names, sourceMethods, indexers: false), action);
 
     /// <summary>
     /// An <see cref="OperationKind.SimpleAssignment"/> action that can act only on assignments of a property whose name
     /// <paramref name="names"/> accepts, or (with <paramref name="indexers"/>) of an indexer.
     /// </summary>
     public static void RegisterPropertyAssignmentAction(CompilationStartAnalysisContext context, Func<string, bool> names, Action<OperationAnalysisContext> action, bool indexers = false)
-        => Register(context, OperationKind.SimpleAssignment, new OperationFilter(names, ownMethods: false, indexers), action);
+        => Register(context, OperationKind.SimpleAssignment, new OperationFilter(names, sourceMethods: false, indexers), action);
 
     /// <summary>The name filtered actions are asked about: the invoked method's, the assigned property's; null when no filtered action can act.</summary>
     public static string? NameOf(IOperation operation) => operation switch
@@ -50,18 +50,21 @@ internal sealed class OperationFilter
         _ => null,
     };
 
-    /// <summary>Whether <paramref name="operation"/> calls a method of the compilation's own assembly.</summary>
-    public static bool CallsOwnMethod(IOperation operation, Compilation compilation)
-        => operation is IInvocationOperation invocation && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingAssembly, compilation.Assembly);
+    /// <summary>
+    /// Whether <paramref name="operation"/> calls a method declared in the compilation's source. (Empty for every method
+    /// of metadata; <c>ContainingAssembly</c> costs several times more, a walk up the containing symbols.)
+    /// </summary>
+    public static bool CallsSourceMethod(IOperation operation)
+        => operation is IInvocationOperation invocation && invocation.TargetMethod.DeclaringSyntaxReferences.Length > 0;
 
     /// <summary>Whether <paramref name="operation"/> assigns an indexer.</summary>
     public static bool AssignsIndexer(IOperation operation)
         => operation is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.IsIndexer: true } };
 
     /// <summary>Whether this filter lets <paramref name="operation"/> through: what a rule run alone asks on every call.</summary>
-    public bool Accepts(IOperation operation, Compilation compilation)
+    public bool Accepts(IOperation operation)
         => NameOf(operation) is { } name
-            && (Names(name) || (OwnMethods && CallsOwnMethod(operation, compilation)) || (Indexers && AssignsIndexer(operation)));
+            && (Names(name) || (SourceMethods && CallsSourceMethod(operation)) || (Indexers && AssignsIndexer(operation)));
 
     private static void Register(CompilationStartAnalysisContext context, OperationKind kind, OperationFilter filter, Action<OperationAnalysisContext> action)
     {
@@ -74,7 +77,7 @@ internal sealed class OperationFilter
         context.RegisterOperationAction(
             c =>
             {
-                if (filter.Accepts(c.Operation, c.Compilation))
+                if (filter.Accepts(c.Operation))
                 {
                     action(c);
                 }

@@ -52,7 +52,7 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
         }
 
         // Helpers of the application (ReportHelperCall) have names of its choosing: all its own methods get through.
-        OperationFilter.RegisterInvocationAction(context, Sinks.IsSinkName, sinks.AnalyzeInvocation, ownMethods: true);
+        OperationFilter.RegisterInvocationAction(context, Sinks.IsSinkName, sinks.AnalyzeInvocation, sourceMethods: true);
         if (sinks.ObjectResult is not null || sinks.JsonResult is not null || sinks.ContentResult is not null)
         {
             context.RegisterOperationAction(sinks.AnalyzeObjectCreation, OperationKind.ObjectCreation);

@@ -65,7 +65,7 @@ public sealed class RetryAfterMissingAnalyzer : DiagnosticAnalyzer
         System.Action<OperationAnalysisContext> analyze = c => Analyze(c, types, invalidOptions);
         // Status helpers (AnalyzeHelperCall) are methods of source, with names of the application's choosing.
         var resultCalls = ResponseStatus.StatusCallNames(types);
-        OperationFilter.RegisterInvocationAction(context, resultCalls.Contains, analyze, ownMethods: true);
+        OperationFilter.RegisterInvocationAction(context, resultCalls.Contains, analyze, sourceMethods: true);
         context.RegisterOperationAction(analyze, OperationKind.ObjectCreation);
         OperationFilter.RegisterPropertyAssignmentAction(context, n => n is "StatusCode" or "RejectionStatusCode", analyze);
     }
