@@ -213,8 +213,9 @@ public class AnalyzerFamilyTests
     private static IEnumerable<string> Describe(ImmutableArray<Diagnostic> diagnostics)
         => diagnostics.Select(d => $"{d.Id} {d.Location.GetLineSpan()} {d.GetMessage()} {string.Join(",", d.Properties.OrderBy(p => p.Key).Select(p => p.Key + "=" + p.Value))}");
 
+    /// <summary>A family of test rules (also used by <see cref="OperationFilterTests"/>).</summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    private sealed class ProbeFamily : AnalyzerFamily
+    internal sealed class ProbeFamily : AnalyzerFamily
     {
         public ProbeFamily(params DiagnosticAnalyzer[] rules)
             : base(rules)

@@ -57,7 +57,7 @@ public class OperationFilterTests
         var bySource = new RecordingRule("TST0102", (s, r) => OperationFilter.RegisterInvocationAction(s, _ => false, r.Record, sourceMethods: true));
         var byProperty = new RecordingRule("TST0103", (s, r) => OperationFilter.RegisterPropertyAssignmentAction(s, n => n == "Title", r.Record, indexers: true));
         DiagnosticAnalyzer[] rules = { byName, bySource, byProperty };
-        await AnalyzeAsync(inFamily ? new[] { new TestFamily(rules) } : rules);
+        await AnalyzeAsync(inFamily ? new[] { new AnalyzerFamilyTests.ProbeFamily(rules) } : rules);
 
         Assert.Equal(new[] { "Accepted()" }, byName.Ran.Order());
         Assert.Equal(new[] { "Accepted()", "Helper(1, 2)", "Local()" }, bySource.Ran.Order(StringComparer.Ordinal));
@@ -77,7 +77,7 @@ public class OperationFilterTests
     public async Task DebugBuildFailsAFilterThatHidesAReport(bool inFamily)
     {
         var wrong = new RecordingRule("TST0104", (s, r) => OperationFilter.RegisterInvocationAction(s, n => n == "Accepted", r.Record), catchReports: false);
-        var diagnostics = await AnalyzeAsync(inFamily ? new DiagnosticAnalyzer[] { new TestFamily(wrong) } : new DiagnosticAnalyzer[] { wrong });
+        var diagnostics = await AnalyzeAsync(inFamily ? new DiagnosticAnalyzer[] { new AnalyzerFamilyTests.ProbeFamily(wrong) } : new DiagnosticAnalyzer[] { wrong });
 
         // One failure for each of the three calls the filter kept out: Helper, string.Concat, Local.
         var failures = diagnostics.Where(d => d.Id == "AD0001").Select(d => d.GetMessage()).ToList();
@@ -99,20 +99,11 @@ public class OperationFilterTests
         return await compilation.WithAnalyzers(analyzers.ToImmutableArray()).GetAnalyzerDiagnosticsAsync();
     }
 
-    [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    private sealed class TestFamily : AnalyzerFamily
-    {
-        public TestFamily(params DiagnosticAnalyzer[] rules)
-            : base(rules)
-        {
-        }
-    }
-
     /// <summary>
     /// Reports every operation its action sees and records where: <see cref="Ran"/> when the report went through,
     /// <see cref="Skipped"/> when the Debug check's context refused it (the filter kept the action out).
     /// </summary>
-    [SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1001", Justification = "Runs alone or inside TestFamily.")]
+    [SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1001", Justification = "Runs alone or inside a ProbeFamily.")]
     private sealed class RecordingRule : DiagnosticAnalyzer
     {
         private readonly DiagnosticDescriptor _descriptor;

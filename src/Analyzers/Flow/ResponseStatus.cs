@@ -97,13 +97,7 @@ internal static class ResponseStatus
     public static HashSet<string> StatusCallNames(WellKnownTypes types)
     {
         var names = new HashSet<string>(System.StringComparer.Ordinal);
-        foreach (var factory in new[]
-        {
-            WellKnownType.Microsoft_AspNetCore_Http_Results,
-            WellKnownType.Microsoft_AspNetCore_Http_TypedResults,
-            WellKnownType.Microsoft_AspNetCore_Mvc_ControllerBase,
-            WellKnownType.Microsoft_AspNetCore_Mvc_RazorPages_PageModel,
-        })
+        foreach (var factory in ResultFactories)
         {
             foreach (var member in types.Get(factory)?.GetMembers() ?? ImmutableArray<ISymbol>.Empty)
             {
@@ -440,6 +434,15 @@ internal static class ResponseStatus
         return status;
     }
 
+    /// <summary>The types whose methods create results with a status (<c>Results.StatusCode(503)</c>, <c>Problem(…)</c>).</summary>
+    private static readonly WellKnownType[] ResultFactories =
+    {
+        WellKnownType.Microsoft_AspNetCore_Http_Results,
+        WellKnownType.Microsoft_AspNetCore_Http_TypedResults,
+        WellKnownType.Microsoft_AspNetCore_Mvc_ControllerBase,
+        WellKnownType.Microsoft_AspNetCore_Mvc_RazorPages_PageModel,
+    };
+
     private static bool IsResultFactory(INamedTypeSymbol? type, WellKnownTypes types)
     {
         if (type is null)
@@ -447,10 +450,15 @@ internal static class ResponseStatus
             return false;
         }
 
-        return SymbolEqualityComparer.Default.Equals(type, types.Get(WellKnownType.Microsoft_AspNetCore_Http_Results))
-            || SymbolEqualityComparer.Default.Equals(type, types.Get(WellKnownType.Microsoft_AspNetCore_Http_TypedResults))
-            || SymbolEqualityComparer.Default.Equals(type, types.Get(WellKnownType.Microsoft_AspNetCore_Mvc_ControllerBase))
-            || SymbolEqualityComparer.Default.Equals(type, types.Get(WellKnownType.Microsoft_AspNetCore_Mvc_RazorPages_PageModel));
+        foreach (var factory in ResultFactories)
+        {
+            if (SymbolEqualityComparer.Default.Equals(type, types.Get(factory)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // ---- Direct writes (SE1001): the status on the path to Response.WriteAsync & co. ----

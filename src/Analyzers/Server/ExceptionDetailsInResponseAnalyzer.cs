@@ -51,7 +51,7 @@ public sealed class ExceptionDetailsInResponseAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        // Helpers of the application (ReportHelperCall) have names of its choosing: all its own methods get through.
+        // Helpers of the application (ReportHelperCall) have names of its choosing: every method of source gets through.
         OperationFilter.RegisterInvocationAction(context, Sinks.IsSinkName, sinks.AnalyzeInvocation, sourceMethods: true);
         if (sinks.ObjectResult is not null || sinks.JsonResult is not null || sinks.ContentResult is not null)
         {
